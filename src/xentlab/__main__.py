@@ -1,0 +1,3 @@
+from xentlab.cli import main
+
+main()

@@ -1,0 +1,57 @@
+"""Plain data passed downstream: steps carry no prose, only what a template needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Proof:
+    """How a step was shown to follow from the one before it."""
+
+    numeric_points: int  # random valid points at which both sides agreed
+    symbolic: bool  # SymPy reduced the difference to exactly 0
+    sizes: tuple[int, ...] = ()  # concrete sizes (K, N, T…) tried when the step is general
+
+    @property
+    def method(self) -> str:
+        return "symbolic+numeric" if self.symbolic else "numeric"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One move of a derivation: `lhs = expr`, justified by `rule`.
+
+    `claim` is what `expr` must equal, built mechanically from the previous step
+    (log of it, its negation, its derivative…). None marks a definition.
+    `assume` names a domain condition the claim needs (one-hot targets, Σt = 1…).
+    """
+
+    rule: str
+    lhs: Any
+    expr: Any
+    claim: Any = None
+    assume: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    proof: Proof | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.proof is not None
+
+    def proved(self, proof: Proof) -> Step:
+        return replace(self, proof=proof)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    kind: str
+    steps: tuple[Step, ...]
+    result: Any  # the loss this kind derives (SymPy)
+    domain: Any  # how to draw valid random points (see verify.Domain)
+    params: dict[str, Any] = field(default_factory=dict)  # e.g. {"classes": 3, "half": False}
+
+    @property
+    def verified(self) -> bool:
+        return all(s.verified for s in self.steps)

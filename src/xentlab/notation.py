@@ -1,0 +1,33 @@
+"""The symbols every derivation shares, and how they print: one source."""
+
+import sympy as sp
+
+# Indexed families. y: predicted probabilities, t: targets, z: logits, p: target-token probabilities.
+y = sp.IndexedBase("y", positive=True)
+t = sp.IndexedBase("t", nonnegative=True)
+z = sp.IndexedBase("z", real=True)
+p = sp.IndexedBase("p", positive=True)
+
+# Indices and sizes.
+k, j, m, n, i, v, c = sp.symbols("k j m n i v c", integer=True, positive=True)
+K, N, T, V = sp.symbols("K N T V", integer=True, positive=True)
+
+# Scalars of the binary (Bernoulli) case.
+y_scalar = sp.Symbol("y", positive=True)
+t_scalar = sp.Symbol("t", nonnegative=True)
+
+# Names on the left-hand side of a step.
+L = sp.Symbol("L", positive=True)
+E = sp.Symbol("E", real=True)
+E_sum = sp.Symbol("E_sum", real=True)
+E_i = sp.Function("E")  # E(i): the loss at one token position
+PPL = sp.Symbol("PPL", positive=True)
+
+LATEX_NAMES = {
+    E_sum: r"E_{\mathrm{sum}}",
+    PPL: r"\mathrm{PPL}",
+}
+UNICODE_NAMES = {
+    E_sum: "E_sum",
+    PPL: "PPL",
+}
