@@ -12,7 +12,7 @@ class Proof:
 
     numeric_points: int  # random valid points at which both sides agreed
     symbolic: bool  # SymPy reduced the difference to exactly 0
-    sizes: tuple[int, ...] = ()  # concrete sizes (K, N, T…) tried when the step is general
+    sizes: tuple[str, ...] = ()  # concrete sizes tried when the step is general, e.g. ("K = 2", "K = 3")
 
     @property
     def method(self) -> str:
@@ -55,3 +55,8 @@ class Derivation:
     @property
     def verified(self) -> bool:
         return all(s.verified for s in self.steps)
+
+    @property
+    def result_step(self) -> Step:
+        """The step that states the result (later steps, like the one-hot remark, specialise it)."""
+        return next(s for s in reversed(self.steps) if s.expr is self.result)

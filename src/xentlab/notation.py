@@ -31,3 +31,6 @@ UNICODE_NAMES = {
     E_sum: "E_sum",
     PPL: "PPL",
 }
+
+# Templates build small formulas for their prose from these names.
+sp_Sum = sp.Sum

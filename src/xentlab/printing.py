@@ -104,6 +104,9 @@ class TextbookUnicode(StrPrinter):
     def _print_Indexed(self, expr):
         return f"{self._print(expr.base.label)}_{''.join(self._print(a) for a in expr.indices)}"
 
+    def _print_Equality(self, expr):
+        return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
+
     def _print_Sum(self, expr):
         return self._big("Σ", expr)
 

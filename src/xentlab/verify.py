@@ -95,7 +95,7 @@ def prove_step(step: Step, domain: Domain, rng: np.random.Generator) -> Proof | 
             if not _close(lhs, rhs) or abs(lhs.imag) > RTOL:
                 return None
             checked += 1
-    sizes_tried = tuple(v for g in grid for v in g.values())
+    sizes_tried = tuple(", ".join(f"{s} = {v}" for s, v in g.items()) for g in grid if g)
     return Proof(numeric_points=checked, symbolic=_symbolically_zero(step), sizes=sizes_tried)
 
 

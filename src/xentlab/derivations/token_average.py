@@ -8,7 +8,6 @@ from xentlab.model import Derivation, Step
 from xentlab.notation import PPL, E, E_i, T, V, i, p, t, v, y
 from xentlab.verify import Domain
 
-VOCAB = 4  # a toy vocabulary is enough to prove the one-hot step
 
 
 def build() -> Derivation:
@@ -27,12 +26,12 @@ def build() -> Derivation:
         kind="token-average",
         steps=(position, surviving, mean, perplexity, as_product, root),
         result=mean.expr,
-        domain=Domain(sizes={T: (2, 3, 6), V: (VOCAB, VOCAB, VOCAB)}, sample=_sample),
+        domain=Domain(sizes={T: (2, 3, 6), V: (3, 4, 5)}, sample=_sample),
     )
 
 
 def _sample(rng, sizes, assume):
-    tokens, vocab = sizes.get(T, 3), sizes.get(V, VOCAB)
+    tokens, vocab = sizes.get(T, 3), sizes.get(V, 4)
     point = {i: int(rng.integers(1, tokens + 1))}
     for pos in range(1, tokens + 1):
         probs = simplex(rng, vocab)

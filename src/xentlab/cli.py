@@ -1,0 +1,101 @@
+"""The command line. The only module that touches the filesystem.
+
+Heavy imports (SymPy, NumPy) happen inside commands, so `xentlab --help`
+and `xentlab list` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from xentlab import __version__
+from xentlab.errors import XentlabError
+
+LANG_OPTION = click.option("--lang", default="ja", show_default=True, metavar="ja|en", help="Language of the prose.")
+FORCE_OPTION = click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+OUTPUT_OPTION = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output.")
+
+
+def emit(text: str, output: Path | None, force: bool) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from xentlab.files import write_text
+
+    write_text(output, text, force=force)
+    click.echo(f"wrote {output}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xentlab")
+def cli() -> None:
+    """xentlab: the cross-entropy loss, derived step by step, computed and checked."""
+
+
+@cli.command("list")
+@LANG_OPTION
+def list_kinds(lang: str) -> None:
+    """List the derivation kinds, each with a one-line title."""
+    from xentlab.render import kind_titles
+
+    titles = kind_titles(lang)
+    width = max(map(len, titles))
+    for kind, title in titles.items():
+        click.echo(f"{kind:<{width}}  {title}")
+
+
+@cli.command()
+@click.argument("kind")
+@click.option("--classes", type=int, metavar="K", help="Write the sums out term by term for K classes (2–50).")
+@click.option("--half", is_flag=True, help="sse only: the ½ variant.")
+@click.option("--format", "fmt", default="md", show_default=True, metavar="md|tex|json|text", help="Output format.")
+@LANG_OPTION
+@OUTPUT_OPTION
+@FORCE_OPTION
+def derive(kind: str, classes: int | None, half: bool, fmt: str, lang: str, output: Path | None, force: bool) -> None:
+    """Derive KIND step by step; every step is proved before it is printed.
+
+    KIND is one of the kinds `xentlab list` shows, e.g. multiclass.
+    """
+    from xentlab.derivations import check_options
+    from xentlab.render import check_format, check_lang
+
+    check_options(kind, classes, half)  # cheap checks first: no SymPy for a typo
+    check_format(fmt)
+    check_lang(lang)
+    from xentlab.derivations import derive as build
+    from xentlab.render import render_derivation
+
+    emit(render_derivation(build(kind, classes=classes, half=half), fmt, lang), output, force)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: every error becomes one line on stderr and an exit status, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="xentlab", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        click.echo("xentlab: aborted", err=True)
+        sys.exit(1)
+    except click.UsageError as error:
+        hint = f" (see 'xentlab {error.ctx.command.name} --help')" if error.ctx and error.ctx.command.name != "cli" else ""
+        click.echo(f"xentlab: error: {error.format_message()}{hint}", err=True)
+        sys.exit(2)
+    except click.ClickException as error:
+        click.echo(f"xentlab: error: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except XentlabError as error:
+        click.echo(f"xentlab: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # a bug: say so in one line; XENTLAB_DEBUG=1 shows the traceback
+        if os.environ.get("XENTLAB_DEBUG"):
+            raise
+        click.echo(f"xentlab: internal error: {type(error).__name__}: {error} (set XENTLAB_DEBUG=1 for details)", err=True)
+        sys.exit(1)

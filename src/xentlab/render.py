@@ -1,0 +1,170 @@
+"""Jinja environment and the math filters. Returns strings; never writes files.
+
+Prose lives in templates/<lang>/; layout in templates/<command>/<fmt>.j2. Math
+reaches a template only as SymPy objects, printed here by format, so no
+template ever types LaTeX that Jinja could mangle.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+
+from xentlab.errors import UsageError
+
+LANGS = ("ja", "en")
+FORMATS = ("md", "tex", "json", "text")
+
+
+def templates_dir() -> Path:
+    packaged = Path(__file__).parent / "templates"  # inside an installed wheel
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        comment_start_string="{##",  # LaTeX uses {# for macro parameters
+        comment_end_string="##}",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise UsageError(f"unknown language '{lang}'; choose one of: {', '.join(LANGS)}")
+
+
+def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> None:
+    if fmt not in allowed:
+        raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(allowed)}")
+
+
+@dataclass(frozen=True)
+class MathStyle:
+    """How one output format shows inline and display math."""
+
+    inline: Callable[[Any], str]
+    display: Callable[[Any], str]
+
+
+def _latex(expr) -> str:
+    from xentlab.printing import to_latex
+
+    return expr if isinstance(expr, str) else to_latex(expr)
+
+
+def _unicode(expr) -> str:
+    from xentlab.printing import to_unicode
+
+    return expr if isinstance(expr, str) else to_unicode(expr)
+
+
+MATH = {
+    "md": MathStyle(inline=lambda e: f"${_latex(e)}$", display=lambda e: f"$$\n{_latex(e)}\n$$"),
+    "tex": MathStyle(inline=lambda e: rf"\({_latex(e)}\)", display=lambda e: f"\\[\n{_latex(e)}\n\\]"),
+    "text": MathStyle(inline=_unicode, display=lambda e: f"    {_unicode(e)}"),
+}
+
+
+def _math_globals(fmt: str) -> dict:
+    import sympy as sp
+
+    from xentlab import notation, rules
+
+    style = MATH["md" if fmt == "json" else fmt]
+    return {
+        "m": style.inline,
+        "show": style.display,
+        "Eq": lambda a, b: sp.Eq(a, b, evaluate=False),
+        "log": lambda a: sp.log(a, evaluate=False),
+        "neg": lambda a: sp.Mul(-1, a, evaluate=False),
+        "pw": lambda a, b: sp.Pow(a, b, evaluate=False),
+        "sym": notation,
+        "formulas": rules.formulas(),
+    }
+
+
+def language_module(name: str, fmt: str, lang: str):
+    """templates/<lang>/<name>.j2 as a module of macros, bound to the format's math."""
+    check_lang(lang)
+    template = environment().get_template(f"{lang}/{name}.j2")
+    return template.make_module({"fmt": fmt, "lang": lang, **_math_globals(fmt)})
+
+
+def render_template(name: str, fmt: str, lang: str, **context) -> str:
+    """A layout template, with the language's prose modules bound as S (steps) and T (labels)."""
+    template = environment().get_template(name)
+    prose = {name: language_module(module, fmt, lang) for name, module in (("S", "steps"), ("T", "labels"), ("kinds", "kinds"))}
+    return template.render(fmt=fmt, lang=lang, **_math_globals(fmt), **prose, **context)
+
+
+def render_derivation(derivation, fmt: str, lang: str) -> str:
+    check_format(fmt)
+    if fmt == "json":
+        return derivation_json(derivation, lang)
+    return render_template(f"derive/{fmt}.j2", fmt, lang, d=derivation)
+
+
+def step_prose(derivation, lang: str, fmt: str = "md") -> list[dict]:
+    """Title and explanation of every step, from the language's macros."""
+    steps = language_module("steps", fmt, lang)
+    return [
+        {
+            "title": str(getattr(steps, f"title_{step.rule}")(step, derivation)).strip(),
+            "explanation": str(getattr(steps, f"explain_{step.rule}")(step, derivation)).strip(),
+        }
+        for step in derivation.steps
+    ]
+
+
+def derivation_json(derivation, lang: str) -> str:
+    from xentlab.printing import to_latex, to_str
+
+    prose = step_prose(derivation, lang)
+    steps = [
+        {
+            "rule": step.rule,
+            **words,
+            "lhs": to_str(step.lhs),
+            "expr": to_str(step.expr),
+            "latex": to_latex(step.expr),
+            "lhs_latex": to_latex(step.lhs),
+            "verified": step.verified,
+            "proof": {
+                "method": step.proof.method,
+                "numeric_points": step.proof.numeric_points,
+                "sizes": list(step.proof.sizes),
+                "symbolic": step.proof.symbolic,
+            },
+        }
+        for step, words in zip(derivation.steps, prose, strict=True)
+    ]
+    document = {
+        "kind": derivation.kind,
+        "lang": lang,
+        "params": {k: v for k, v in derivation.params.items()},
+        "steps": steps,
+        "result": to_str(derivation.result),
+        "result_latex": to_latex(derivation.result),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def kind_titles(lang: str) -> dict[str, str]:
+    """One-line title per derivation kind, for `xentlab list` (no SymPy import)."""
+    from xentlab.derivations import KINDS
+
+    check_lang(lang)
+    module = environment().get_template(f"{lang}/kinds.j2").module
+    return {kind: str(getattr(module, "title_" + kind.replace("-", "_"))()).strip() for kind in KINDS}
