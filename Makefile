@@ -23,7 +23,8 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 demo: $(STAMP)
-	$(VENV)/bin/python tools/demo.py $(XL) output
+	bash tools/demo.sh $(XL) output
 
 clean:
-	rm -rf $(VENV) output/*[!.gitkeep]
+	rm -rf $(VENV)
+	find output -mindepth 1 ! -name .gitkeep -delete

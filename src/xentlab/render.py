@@ -111,6 +111,10 @@ def render_template(name: str, fmt: str, lang: str, **context) -> str:
 
 def render_derivation(derivation, fmt: str, lang: str) -> str:
     check_format(fmt)
+    if not derivation.verified:  # an unproved step is a bug: never print it
+        from xentlab.errors import VerificationError
+
+        raise VerificationError(f"{derivation.kind}: refusing to render unverified steps")
     if fmt == "json":
         return derivation_json(derivation, lang)
     return render_template(f"derive/{fmt}.j2", fmt, lang, d=derivation)

@@ -90,8 +90,11 @@ def prove_step(step: Step, domain: Domain, rng: np.random.Generator) -> Proof | 
             point = domain.sample(rng, sizes, step.assume)
             ints = {**sizes, **{s: v for s, v in point.items() if isinstance(v, int)}}
             floats = {s: v for s, v in point.items() if not isinstance(v, int)}
-            lhs = evaluate(step.expr, ints, floats)
-            rhs = lhs if step.claim is None else evaluate(step.claim, ints, floats)
+            try:
+                lhs = evaluate(step.expr, ints, floats)
+                rhs = lhs if step.claim is None else evaluate(step.claim, ints, floats)
+            except (VerificationError, TypeError, ValueError):  # unbound or undefined: not proved
+                return None
             if not _close(lhs, rhs) or abs(lhs.imag) > RTOL:
                 return None
             checked += 1

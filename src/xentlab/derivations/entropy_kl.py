@@ -43,7 +43,7 @@ def build(classes: int | None = None) -> Derivation:
 
 def _sampler(classes):
     def sample(rng, sizes, assume):
-        size = sizes.get(K, classes)
+        size = sizes.get(K) or classes or 3
         return {**indexed(y, simplex(rng, size)), **indexed(t, simplex(rng, size))}  # t > 0: log t is defined
 
     return sample

@@ -33,7 +33,7 @@ def build(classes: int | None = None) -> Derivation:
 
 def domain(classes: int | None) -> Domain:
     def sample(rng, sizes, assume):
-        size = sizes.get(K, classes)
+        size = sizes.get(K) or classes or 3
         t_values, favoured = target(rng, size, shape_for(rng, assume))
         return {**indexed(y, simplex(rng, size)), **indexed(t, t_values), c: favoured}
 

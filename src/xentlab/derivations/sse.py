@@ -47,7 +47,7 @@ def _squared_error(q):
 
 def _sampler(classes):
     def sample(rng, sizes, assume):
-        size = sizes.get(K, classes)
+        size = sizes.get(K) or classes or 3
         return {**indexed(y, rng.uniform(0, 1, size)), **indexed(t, rng.uniform(0, 1, size)), j: int(rng.integers(1, size + 1))}
 
     return sample

@@ -1,0 +1,61 @@
+"""Run every bench/bench_*.py module's main(), in name order (`make bench`)."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _nproc() -> str:
+    if shutil.which("nproc"):
+        try:
+            return subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            pass
+    return str(os.cpu_count())
+
+
+def machine_info() -> list[str]:
+    import numpy as np
+
+    lines = [
+        f"date:    {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"python:  {platform.python_version()} ({platform.python_implementation()}) on {platform.platform()}",
+        f"numpy:   {np.__version__}",
+        f"cpu:     {platform.processor() or platform.machine()}, nproc={_nproc()}",
+    ]
+    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        if var in os.environ:
+            lines.append(f"env:     {var}={os.environ[var]}")
+    return lines
+
+
+def main() -> int:
+    print("\n".join(machine_info()))
+    failed = []
+    for path in sorted(HERE.glob("bench_*.py")):
+        print(f"\n=== {path.name} ===", flush=True)
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+            module.main()
+        except Exception:  # a crashing benchmark is a bug: report it, run the rest, exit non-zero
+            traceback.print_exc()
+            failed.append(path.name)
+    if failed:
+        print(f"\nbenchmarks that crashed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,656 @@
+"""Numerical kernels for the losses xentlab teaches: pure, vectorised NumPy.
+
+Shapes
+    ``probs`` / ``logits`` are ``(K,)`` (one sample) or ``(N, K)`` (a batch).
+    ``target`` is either the same shape (one-hot or soft targets), or integer
+    class labels of shape ``()`` / ``(N,)``.
+
+Common arguments
+    ``reduction``: ``"mean"`` | ``"sum"`` | ``"none"``.  ``"none"`` returns the
+    per-sample losses ``(N,)`` (a plain float for a single ``(K,)`` sample);
+    ``"mean"`` and ``"sum"`` return a float, accumulated in float64.
+    ``base``: ``"e"`` | ``"2"`` | ``"10"`` -- the loss in nats, bits or decimal
+    units (the natural-log loss divided by ln 2 or ln 10), see :data:`UNITS`.
+
+Validation
+    Every kernel checks its input and raises a subclass of
+    :class:`InvalidInputError` (itself a :class:`xentlab.errors.InputError`, so
+    a ``ValueError``) with a one-line message naming the 0-based row and the
+    offending value, e.g. ``probabilities in row 1 sum to 0.95, not 1 (within
+    1e-6)``.  The checks are whole-array reductions (a minimum and a BLAS row
+    sum); the first offending row is only searched for once something failed.
+
+Semantics
+    ``0 * log 0`` counts as 0 (``xlogy``): a zero probability in a class whose
+    target is 0 is fine.  A zero probability where the target is positive gives
+    ``+inf`` (never ``nan``), without a RuntimeWarning.
+
+float32 input stays float32 through the heavy passes; per-sample results have
+the input's float dtype.  SymPy is imported lazily, only by
+:func:`lambdify_loss`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from xentlab.errors import InputError, XentlabError
+
+__all__ = [
+    "UNITS",
+    "REDUCTIONS",
+    "ROW_SUM_TOL",
+    "InvalidInputError",
+    "InvalidShapeError",
+    "InvalidValueError",
+    "InvalidLabelError",
+    "InvalidOptionError",
+    "TokenLoss",
+    "cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "softmax_cross_entropy",
+    "softmax",
+    "log_softmax",
+    "sse",
+    "token_loss",
+    "lambdify_loss",
+    "validate_probs",
+    "validate_logits",
+    "validate_labels",
+]
+
+UNITS = {"e": "nats", "2": "bits", "10": "decimal"}
+REDUCTIONS = ("mean", "sum", "none")
+ROW_SUM_TOL = 1e-6  # |Σ_k y_k − 1| allowed for a probability (or soft-target) row
+
+_LN = {"e": 1.0, "2": math.log(2.0), "10": math.log(10.0)}
+_SMALL_K = 16  # up to this many classes, a row max is faster column by column
+LAMBDIFY_KINDS = ("multiclass", "binary", "sse")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class InvalidInputError(InputError):
+    """Input to a kernel failed validation (base of the kernel errors below)."""
+
+
+class InvalidShapeError(InvalidInputError):
+    """Wrong number of dimensions, empty input, or target/probability shapes that do not match."""
+
+
+class InvalidValueError(InvalidInputError):
+    """A value outside its domain: NaN/inf, a probability outside [0, 1], a row not summing to 1."""
+
+
+class InvalidLabelError(InvalidInputError):
+    """An integer class label that is out of range or not an integer."""
+
+
+class InvalidOptionError(InvalidInputError):
+    """An unknown reduction, base or loss kind."""
+
+
+# --------------------------------------------------------------------------- options
+
+
+def _reduction(reduction: str) -> str:
+    if reduction not in REDUCTIONS:
+        raise InvalidOptionError(
+            f"unknown reduction {reduction!r}; valid choices: {', '.join(map(repr, REDUCTIONS))}"
+        )
+    return reduction
+
+
+def _log_scale(base) -> float:
+    """ln(base): the natural-log loss is divided by it."""
+    key = str(base) if isinstance(base, int) and not isinstance(base, bool) else base
+    if not isinstance(key, str) or key not in _LN:
+        raise InvalidOptionError(f"unknown base {base!r}; valid choices: {', '.join(map(repr, UNITS))}")
+    return _LN[key]
+
+
+# --------------------------------------------------------------------------- validation helpers
+
+
+def _fmt(v) -> str:
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    return f"{float(v):.10g}"
+
+
+def _fmt_tol(tol: float) -> str:
+    return f"{tol:.0e}".replace("e-0", "e-")  # 1e-06 → 1e-6
+
+
+def _as_float(x, label: str, dtype=np.float64) -> np.ndarray:
+    """x as a float32/float64 array (no copy when it already is one)."""
+    a = np.asarray(x)
+    kind = a.dtype.kind
+    if kind == "f":
+        if a.dtype != np.float64 and a.dtype != np.float32:
+            a = a.astype(np.float64)
+        return a
+    if kind in "biu":
+        return a.astype(dtype)
+    if kind == "O":
+        try:
+            return a.astype(np.float64)
+        except (TypeError, ValueError):
+            pass
+    raise InvalidValueError(f"{label} must be real numbers, got dtype {a.dtype}")
+
+
+def _as_rows(a: np.ndarray, label: str) -> np.ndarray:
+    """(K,) → (1, K) view; (N, K) unchanged; anything else or empty → error."""
+    if a.ndim == 1:
+        a2 = a.reshape(1, -1)
+    elif a.ndim == 2:
+        a2 = a
+    else:
+        raise InvalidShapeError(f"{label} must have shape (K,) or (N, K), got shape {a.shape}")
+    if a2.size == 0:
+        raise InvalidShapeError(f"{label} are empty (shape {a.shape}); need at least one row and one class")
+    return a2
+
+
+def _as_samples(a: np.ndarray, label: str) -> np.ndarray:
+    """() → (1,) view; (N,) unchanged; anything else or empty → error."""
+    if a.ndim > 1:
+        raise InvalidShapeError(f"{label} must be a scalar or have shape (N,), got shape {a.shape}")
+    a1 = a.reshape(-1)
+    if a1.size == 0:
+        raise InvalidShapeError(f"{label} are empty (shape {a.shape}); need at least one value")
+    return a1
+
+
+def _row_sum(a2: np.ndarray) -> np.ndarray:
+    """Σ_k a[i, k] as one BLAS matrix-vector pass (NaN/inf propagate)."""
+    return a2 @ np.ones(a2.shape[1], dtype=a2.dtype)
+
+
+def _row_max(z2: np.ndarray) -> np.ndarray:
+    """max_k z[i, k]; NaN propagates.  For few classes a loop over the K columns
+    (never over samples) beats numpy's reduction along a short axis."""
+    n, k = z2.shape
+    if k <= _SMALL_K and n >= 64:
+        m = z2[:, 0].copy()
+        for j in range(1, k):
+            np.maximum(m, z2[:, j], out=m)
+        return m
+    return z2.max(axis=1)
+
+
+def _raise_first_bad(a2: np.ndarray, label: str, mode: str, per_class: bool = True, tol: float = ROW_SUM_TOL) -> None:
+    """Find the first offending row of a 2-D array and raise; return if nothing is wrong.
+
+    mode: "finite" (values must be finite), "unit" (also in [0, 1]) or "dist"
+    (also ≥ 0 and each row summing to 1 within tol; values up to 1 + tol pass,
+    consistent with the sum tolerance).  Only called once a cheap check failed,
+    so it may take a few extra passes; it is still loop-free.
+    """
+    bad_finite = ~np.isfinite(a2)
+    with np.errstate(invalid="ignore"):
+        high = 1.0 + tol if mode == "dist" else 1.0
+        bad_range = (a2 < 0) | (a2 > high) if mode != "finite" else np.zeros_like(bad_finite)
+    row_finite = bad_finite.any(axis=1)
+    row_range = bad_range.any(axis=1)
+    bad = row_finite | row_range
+    if mode == "dist":
+        # accurate float64 sums decide (the fast check may have used a float32 BLAS sum)
+        sums = np.add.reduce(a2, axis=1, dtype=np.float64)
+        row_sum = ~(np.abs(sums - 1.0) <= tol)
+        bad = bad | row_sum
+    if not bad.any():
+        return
+    i = int(np.argmax(bad))
+    if row_finite[i] or row_range[i]:
+        cols = bad_finite[i] if row_finite[i] else bad_range[i]
+        k = int(np.argmax(cols))
+        rule = "values must be finite" if row_finite[i] else "values must lie in [0, 1]"
+        if per_class:
+            raise InvalidValueError(f"{label} in row {i} contain {_fmt(a2[i, k])} at class {k}; {rule}")
+        raise InvalidValueError(f"{label} in row {i} is {_fmt(a2[i, k])}; {rule}")
+    raise InvalidValueError(f"{label} in row {i} sum to {_fmt(sums[i])}, not 1 (within {_fmt_tol(tol)})")
+
+
+def _check_dist(a2: np.ndarray, label: str, check_sum: bool = True) -> np.ndarray | None:
+    """Rows of probabilities: finite, ≥ 0 and summing to 1 (or, without check_sum, in [0, 1]).
+
+    Fast path: one minimum and one BLAS row sum.  A NaN anywhere makes the
+    minimum NaN; +inf makes its row sum inf; with every value ≥ 0 and every row
+    summing to 1 no value can exceed 1.  Returns the row sums (None without
+    check_sum).
+    """
+    if check_sum:
+        s = _row_sum(a2)
+        ok = a2.min() >= 0 and s.min() >= 1.0 - ROW_SUM_TOL and s.max() <= 1.0 + ROW_SUM_TOL
+    else:
+        s = None
+        ok = a2.min() >= 0 and a2.max() <= 1  # NaN fails both comparisons
+    if not ok:
+        _raise_first_bad(a2, label, "dist" if check_sum else "unit")
+    return s
+
+
+def _check_unit(a1: np.ndarray, label: str) -> None:
+    """Per-sample values (N,) that must be finite and in [0, 1]."""
+    if not (a1.min() >= 0 and a1.max() <= 1):
+        _raise_first_bad(a1.reshape(-1, 1), label, "unit", per_class=False)
+
+
+def _check_finite(a2: np.ndarray, label: str, per_class: bool = True) -> None:
+    mn, mx = a2.min(), a2.max()
+    if not (np.isfinite(mn) and np.isfinite(mx)):
+        _raise_first_bad(a2, label, "finite", per_class=per_class)
+
+
+def _labels(target, n: int, k: int) -> np.ndarray:
+    """Integer class labels (n,) in 0..k-1, as intp."""
+    lab = np.asarray(target).reshape(-1)
+    kind = lab.dtype.kind
+    if kind == "f":
+        with np.errstate(invalid="ignore"):
+            bad = ~(lab == np.floor(lab))  # NaN and ±inf are bad too
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise InvalidLabelError(f"target label in row {i} is {_fmt(lab[i])}, not an integer class index")
+    elif kind not in "iu":
+        raise InvalidLabelError(
+            f"target labels must be integer class indices, got dtype {lab.dtype}"
+            + (" (booleans are not labels)" if kind == "b" else "")
+        )
+    lo, hi = lab.min(), lab.max()
+    if lo < 0 or hi >= k:
+        i = int(np.argmax((lab < 0) | (lab >= k)))
+        raise InvalidLabelError(
+            f"target label in row {i} is {_fmt(lab[i])}, outside 0..{k - 1} for {k} classes"
+        )
+    return lab.astype(np.intp, copy=False)
+
+
+def _split_target(target, ref: np.ndarray, ref_label: str):
+    """('labels', array) when target has shape ref.shape[:-1], ('dense', array) when ref.shape."""
+    t = np.asarray(target)
+    if t.shape == ref.shape:
+        return "dense", t
+    if t.shape == ref.shape[:-1]:
+        return "labels", t
+    raise InvalidShapeError(
+        f"targets have shape {t.shape} but {ref_label} have shape {ref.shape}; expected the same shape "
+        f"(one-hot or soft targets) or shape {ref.shape[:-1]} (integer class labels)"
+    )
+
+
+def _gather(a2: np.ndarray, lab: np.ndarray) -> np.ndarray:
+    """a2[i, lab[i]] for every row, as a new (N,) array."""
+    n, k = a2.shape
+    if a2.flags.c_contiguous:
+        return np.take(a2.reshape(-1), lab + np.arange(0, n * k, k))
+    return np.take_along_axis(a2, lab[:, None], axis=1)[:, 0]
+
+
+def _finish(per: np.ndarray, reduction: str, scale: float, single: bool):
+    """Reduce per-sample natural-log losses (an array this module owns) and change base."""
+    if reduction == "none":
+        if scale != 1.0:
+            np.divide(per, scale, out=per)
+        return float(per[0]) if single else per
+    total = np.sum(per, dtype=np.float64) if reduction == "sum" else np.mean(per, dtype=np.float64)
+    return float(total) / scale if scale != 1.0 else float(total)
+
+
+# --------------------------------------------------------------------------- public validators
+
+
+def validate_probs(probs, *, check_sum: bool = True, label: str = "probabilities") -> np.ndarray:
+    """Return probs as a float array after checking it: shape (K,) or (N, K),
+    non-empty, finite, ≥ 0, each row summing to 1 within ROW_SUM_TOL (or, with
+    check_sum=False, each value in [0, 1])."""
+    y = _as_float(probs, label)
+    _check_dist(_as_rows(y, label), label, check_sum)
+    return y
+
+
+def validate_logits(logits, *, label: str = "logits") -> np.ndarray:
+    """Return logits as a float array after checking shape (K,)/(N, K), non-empty and finite."""
+    z = _as_float(logits, label)
+    _check_finite(_as_rows(z, label), label)
+    return z
+
+
+def validate_labels(labels, classes: int) -> np.ndarray:
+    """Return integer class labels (shape () or (N,)) as intp after checking they lie in 0..classes-1."""
+    lab = np.asarray(labels)
+    if lab.ndim > 1:
+        raise InvalidShapeError(f"target labels must be a scalar or have shape (N,), got shape {lab.shape}")
+    if lab.size == 0:
+        raise InvalidShapeError(f"target labels are empty (shape {lab.shape})")
+    return _labels(lab, lab.size, classes).reshape(lab.shape)
+
+
+# --------------------------------------------------------------------------- kernels
+
+
+def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", check_sum: bool = True):
+    """Cross-entropy E = −Σ_k t_k log y_k of probabilities against targets.
+
+    probs: (K,) or (N, K) probabilities.  target: the same shape (one-hot or
+    soft), or integer labels () / (N,) -- then E = −log y_label (a gather; no
+    one-hot matrix is built).
+
+    check_sum (keyword only, default True): require every probability row, and
+    every one-hot/soft target row, to sum to 1 within ROW_SUM_TOL.  Pass False
+    to evaluate the formula on rows that legitimately do not sum to 1, such as
+    multi-hot targets (t = [0, 1, 0, 1, 0]) or scores that were never
+    normalised; values must then still be finite and in [0, 1].
+    """
+    reduction, scale = _reduction(reduction), _log_scale(base)
+    y = _as_float(probs, "probabilities")
+    y2 = _as_rows(y, "probabilities")
+    single = y.ndim == 1
+    form, t = _split_target(target, y, "probabilities")
+    n, k = y2.shape
+    if form == "labels":
+        lab = _labels(t, n, k)
+        _check_dist(y2, "probabilities", check_sum)
+        with np.errstate(divide="ignore"):
+            per = np.log(_gather(y2, lab))
+        np.subtract(0.0, per, out=per)  # 0 − log 1 = +0.0, never −0.0
+        return _finish(per, reduction, scale, single)
+
+    t2 = _as_rows(_as_float(t, "targets", dtype=y.dtype), "targets")
+    _check_dist(t2, "targets", check_sum)
+    _check_dist(y2, "probabilities", check_sum)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logy = np.log(y2)
+        per = np.einsum("ij,ij->i", t2, logy)
+        nan_rows = np.isnan(per)  # only 0·log 0 can make a NaN here: redo those rows with xlogy semantics
+        if nan_rows.any():
+            rows = np.flatnonzero(nan_rows)
+            tr = t2[rows]
+            per[rows] = np.where(tr == 0, 0.0, tr * logy[rows]).sum(axis=1)
+    np.subtract(0.0, per, out=per)
+    return _finish(per, reduction, scale, single)
+
+
+def binary_cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e"):
+    """E = −[t log y + (1 − t) log(1 − y)] per sample; probs and targets () or (N,), in [0, 1].
+
+    0·log 0 counts as 0 (y = 0 with t = 0, or y = 1 with t = 1, give 0); a zero
+    probability of an outcome whose target weight is positive gives +inf.
+    """
+    reduction, scale = _reduction(reduction), _log_scale(base)
+    y = _as_float(probs, "probability")
+    y1 = _as_samples(y, "probabilities")
+    t = np.asarray(target)
+    if t.shape != y.shape:
+        raise InvalidShapeError(f"targets have shape {t.shape} but probabilities have shape {y.shape}; they must match")
+    t1 = _as_samples(_as_float(t, "targets", dtype=y.dtype), "targets")
+    _check_unit(t1, "target")
+    _check_unit(y1, "probability")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_y = np.log(y1)
+        log_1my = np.log1p(-y1)
+        per = t1 * log_y
+        per += (1.0 - t1) * log_1my
+        nan_rows = np.isnan(per)  # 0·log 0 only
+        if nan_rows.any():
+            tt = t1[nan_rows]
+            per[nan_rows] = np.where(tt == 0, 0.0, tt * log_y[nan_rows]) + np.where(
+                tt == 1, 0.0, (1.0 - tt) * log_1my[nan_rows]
+            )
+    np.subtract(0.0, per, out=per)
+    return _finish(per, reduction, scale, y.ndim == 0)
+
+
+def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean", base: str = "e"):
+    """Binary cross-entropy of σ(z) against t, computed from the logit z without forming σ(z).
+
+    E = max(z, 0) − t·z + log(1 + e^(−|z|))   (the last term is np.logaddexp(0, −|z|)),
+    which equals logaddexp(0, z) − t·z but keeps full relative accuracy for
+    large |z|: z = 1000, t = 1 gives exactly 0; z = −1000, t = 1 gives 1000.
+    """
+    reduction, scale = _reduction(reduction), _log_scale(base)
+    z = _as_float(logits, "logit")
+    z1 = _as_samples(z, "logits")
+    t = np.asarray(target)
+    if t.shape != z.shape:
+        raise InvalidShapeError(f"targets have shape {t.shape} but logits have shape {z.shape}; they must match")
+    t1 = _as_samples(_as_float(t, "targets", dtype=z.dtype), "targets")
+    _check_unit(t1, "target")
+    _check_finite(z1.reshape(-1, 1), "logit", per_class=False)
+    per = np.maximum(z1, 0.0)
+    per -= t1 * z1
+    per += np.logaddexp(0.0, -np.abs(z1))
+    return _finish(per, reduction, scale, z.ndim == 0)
+
+
+def _shifted_logits(z2: np.ndarray, label: str):
+    """(m, z − m) with m the row max, after checking every logit is finite."""
+    m = _row_max(z2)
+    # NaN or +inf reaches the row max; −inf only the global min
+    if not (np.isfinite(m.max()) and np.isfinite(z2.min())):
+        _raise_first_bad(z2, label, "finite")
+    return m, z2 - m[:, None]
+
+
+def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str = "e"):
+    """Cross-entropy of softmax(logits) against target, via log-sum-exp.
+
+    With m = max_k z_k and s = Σ_k exp(z_k − m):
+      labels:       E = log s + (m − z_label)
+      one-hot/soft: E = (Σ_k t_k)·log s − Σ_k t_k (z_k − m)
+    Both terms are ≥ 0, so nothing cancels; logits [1000, −1000, 0] with label 0
+    give exactly 0.0 and with label 1 exactly 2000.0.
+    """
+    reduction, scale = _reduction(reduction), _log_scale(base)
+    z = _as_float(logits, "logits")
+    z2 = _as_rows(z, "logits")
+    single = z.ndim == 1
+    form, t = _split_target(target, z, "logits")
+    n, k = z2.shape
+    if form == "labels":
+        lab = _labels(t, n, k)
+        m, e = _shifted_logits(z2, "logits")
+        gap = np.subtract(m, _gather(z2, lab))  # m − z_label ≥ 0
+        np.exp(e, out=e)
+        per = np.log(_row_sum(e))
+        per += gap
+        return _finish(per, reduction, scale, single)
+
+    t2 = _as_rows(_as_float(t, "targets", dtype=z.dtype), "targets")
+    tsum = _check_dist(t2, "targets")
+    m, e = _shifted_logits(z2, "logits")
+    tz = np.einsum("ij,ij->i", t2, e)  # Σ t_k (z_k − m) ≤ 0
+    np.exp(e, out=e)
+    per = np.log(_row_sum(e))
+    per *= tsum
+    per -= tz
+    return _finish(per, reduction, scale, single)
+
+
+def softmax(logits) -> np.ndarray:
+    """exp(z_k) / Σ_j exp(z_j) along the last axis, computed stably (shift by the row max)."""
+    z = _as_float(logits, "logits")
+    z2 = _as_rows(z, "logits")
+    _, e = _shifted_logits(z2, "logits")
+    np.exp(e, out=e)
+    e /= _row_sum(e)[:, None]
+    return e.reshape(z.shape)
+
+
+def log_softmax(logits) -> np.ndarray:
+    """z_k − log Σ_j exp(z_j) along the last axis, computed stably as (z_k − m) − log Σ_j exp(z_j − m)."""
+    z = _as_float(logits, "logits")
+    z2 = _as_rows(z, "logits")
+    _, shifted = _shifted_logits(z2, "logits")
+    log_s = np.log(_row_sum(np.exp(shifted)))
+    shifted -= log_s[:, None]
+    return shifted.reshape(z.shape)
+
+
+def sse(pred, target, *, half: bool = False, reduction: str = "sum"):
+    """Sum of squared errors Σ_k (y_k − t_k)² per sample (times ½ with half=True).
+
+    Values need only be finite: they are not restricted to [0, 1] and rows need
+    not sum to 1.  target may also be integer labels (then t is one-hot).
+    """
+    reduction = _reduction(reduction)
+    y = _as_float(pred, "predictions")
+    y2 = _as_rows(y, "predictions")
+    single = y.ndim == 1
+    form, t = _split_target(target, y, "predictions")
+    n, k = y2.shape
+    if form == "labels":
+        lab = _labels(t, n, k)
+        _check_finite(y2, "predictions")
+        diff = np.array(y2, copy=True, order="C")
+        diff.reshape(-1)[lab + np.arange(0, n * k, k)] -= 1.0
+    else:
+        t2 = _as_rows(_as_float(t, "targets", dtype=y.dtype), "targets")
+        diff = np.subtract(y2, t2)
+    per = np.einsum("ij,ij->i", diff, diff)
+    # NaN or inf anywhere in a row reaches that row's sum; a finite-but-huge input may overflow to inf
+    if not np.isfinite(per).all():
+        _check_finite(y2, "predictions")
+        if form == "dense":
+            _check_finite(t2, "targets")
+    if half:
+        per *= 0.5
+    return _finish(per, reduction, 1.0, single)
+
+
+class TokenLoss(NamedTuple):
+    """Result of :func:`token_loss`."""
+
+    loss: float  # −(1/T) Σ log p_i, in the requested base
+    perplexity: float  # exp(mean loss in nats) = (Π p_i)^(−1/T); the same number in every base
+    per_token: np.ndarray  # −log p_i, in the requested base
+
+
+def token_loss(p, *, base: str = "e") -> TokenLoss:
+    """Mean next-token loss and perplexity from the probability each target token received.
+
+    p: 1-D array of T probabilities.  A token with p = 0 gives an infinite loss
+    and perplexity (no warning).  With base "2" the loss is in bits and the
+    perplexity is still 2**bits = e**nats.
+    """
+    scale = _log_scale(base)
+    a = _as_float(p, "token probabilities")
+    if a.ndim != 1:
+        raise InvalidShapeError(f"token probabilities must have shape (T,), got shape {a.shape}")
+    if a.size == 0:
+        raise InvalidShapeError("token probabilities are empty (shape (0,)); need at least one token")
+    _check_unit(a, "token probability")
+    with np.errstate(divide="ignore"):
+        per = np.log(a)
+    np.subtract(0.0, per, out=per)
+    nats = float(np.mean(per, dtype=np.float64))
+    with np.errstate(over="ignore"):
+        perplexity = float(np.exp(np.float64(nats)))  # inf once the mean loss passes ~709.78 nats
+    if scale != 1.0:
+        np.divide(per, scale, out=per)
+    return TokenLoss(nats / scale, perplexity, per)
+
+
+# --------------------------------------------------------------------------- lambdify
+
+
+def _derived(kind: str, classes: int | None):
+    """The derived loss of `kind` and its argument symbols (y's, then t's).
+
+    The one place that knows the derivations/notation interface.
+    """
+    from xentlab.derivations import derive
+    from xentlab.notation import t, t_scalar, y, y_scalar
+
+    if kind == "binary":
+        return derive("binary").result, [y_scalar], [t_scalar]
+    d = derive(kind, classes=classes)
+    return d.result, [y[q] for q in range(1, classes + 1)], [t[q] for q in range(1, classes + 1)]
+
+
+@functools.lru_cache(maxsize=64)
+def _lambdify_cached(kind: str, classes: int | None):
+    import sympy
+
+    expr, ys, ts = _derived(kind, classes)
+    if expr.has(sympy.Sum):
+        expr = expr.doit()
+    # plain Symbols as arguments (lambdify would dummify Indexed ones anyway)
+    plain_y = [sympy.Symbol(f"y{q}") for q in range(1, len(ys) + 1)]
+    plain_t = [sympy.Symbol(f"t{q}") for q in range(1, len(ts) + 1)]
+    expr = expr.xreplace(dict(zip(ys + ts, plain_y + plain_t)))
+    stray = expr.free_symbols - set(plain_y + plain_t)
+    if stray:
+        raise XentlabError(
+            f"derived {kind} loss has symbols {sorted(map(str, stray))} besides y and t; cannot lambdify it"
+        )
+    raw = sympy.lambdify(plain_y + plain_t, expr, "numpy", cse=True)
+    k = len(ys)
+
+    if kind == "binary":
+
+        def loss(probs, target):
+            y = _as_float(probs, "probabilities")
+            y1 = _as_samples(y, "probabilities")
+            t1 = _as_samples(_as_float(target, "targets", dtype=y.dtype), "targets")
+            if t1.shape != y1.shape:
+                raise InvalidShapeError(
+                    f"targets have shape {np.shape(target)} but probabilities have shape {y.shape}; they must match"
+                )
+            out = np.broadcast_to(np.asarray(raw(y1, t1), dtype=y1.dtype), y1.shape)
+            return float(out[0]) if y.ndim == 0 else np.array(out)
+
+    else:
+
+        def loss(probs, target):
+            y = _as_float(probs, "probabilities")
+            y2 = _as_rows(y, "probabilities")
+            t = _as_float(target, "targets", dtype=y.dtype)
+            if y2.shape[1] != k or t.shape != y.shape:
+                raise InvalidShapeError(
+                    f"this {kind} loss takes probabilities and targets of shape (N, {k}), got "
+                    f"{y.shape} and {t.shape}"
+                )
+            t2 = _as_rows(t, "targets")
+            out = raw(*y2.T, *t2.T)  # one argument per class column
+            out = np.broadcast_to(np.asarray(out, dtype=y2.dtype), (y2.shape[0],))
+            return float(out[0]) if y.ndim == 1 else np.array(out)
+
+    loss.__name__ = f"{kind.replace('-', '_')}_loss_{k}" if kind != "binary" else "binary_loss"
+    loss.__doc__ = (
+        f"Per-sample {kind} loss evaluated from the derived SymPy expression\n\n    {expr}\n\n"
+        "compiled by sympy.lambdify(..., 'numpy', cse=True).  It evaluates the formula verbatim: "
+        "shapes are checked but values are not, and 0·log 0 gives nan here (the kernels use xlogy)."
+    )
+    loss.expr = expr
+    return loss
+
+
+def lambdify_loss(kind: str, classes: int | None = None) -> Callable:
+    """A NumPy function of the derived loss of `kind`, built with sympy.lambdify(cse=True).
+
+    kind "multiclass" (and "sse"): classes = K ≥ 2; the function takes
+    probs (N, K) and target (N, K) and returns the per-sample losses (N,).
+    kind "binary": classes None (or 2); the function takes probs (N,) and
+    target (N,).  The columns are passed as separate arguments, one per class.
+    Cached per (kind, classes).  Imports SymPy and xentlab.derivations lazily.
+    """
+    if kind not in LAMBDIFY_KINDS:
+        raise InvalidOptionError(f"unknown kind {kind!r}; valid choices: {', '.join(map(repr, LAMBDIFY_KINDS))}")
+    if kind == "binary":
+        if classes not in (None, 2):
+            raise InvalidOptionError(f"the binary loss has 2 classes, got classes={classes!r}")
+        classes = None
+    elif isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
+        raise InvalidOptionError(f"classes must be an integer >= 2 for kind {kind!r}, got {classes!r}")
+    else:
+        classes = int(classes)
+    return _lambdify_cached(kind, classes)
