@@ -73,6 +73,60 @@ def derive(kind: str, classes: int | None, half: bool, fmt: str, lang: str, outp
     emit(render_derivation(build(kind, classes=classes, half=half), fmt, lang), output, force)
 
 
+def _inputs_from_options(options: dict):
+    """The numeric inputs shared by `solve` and `check`, parsed (plain numbers only)."""
+    from xentlab.solve import Inputs, parse_labels, parse_matrix
+
+    matrices = {name: parse_matrix(options[name], f"--{name}") for name in ("y", "t", "logits", "p") if options.get(name) is not None}
+    labels = parse_labels(options["labels"]) if options.get("labels") is not None else None
+    return Inputs(**matrices, labels=labels, reduction=options.get("reduction"), base=options.get("base") or "e",
+                  half=bool(options.get("half")), eps=options.get("eps"))
+
+
+def numeric_input_options(command):
+    """--y --t --labels --logits --p --reduction --base --half: the same for solve and check."""
+    for decorator in reversed([
+        click.option("--y", metavar="Y", help="Predicted probabilities: 0.33,0.32,0.35; rows separated by ';'."),
+        click.option("--t", metavar="T", help="Targets in the same shape (one-hot or soft)."),
+        click.option("--labels", metavar="L", help="Integer class labels, 0-based: 0 or 1,0."),
+        click.option("--logits", metavar="Z", help="Logits (softmax-cross-entropy)."),
+        click.option("--p", metavar="P", help="token-loss: the probability each target token received."),
+        click.option("--reduction", metavar="mean|sum", help="How a batch is reduced (default: mean; sse of one sample: sum)."),
+        click.option("--base", default="e", show_default=True, metavar="e|2|10", help="Logarithm base: nats, bits or decimal."),
+        click.option("--half", is_flag=True, help="sse: with the factor ½."),
+    ]):
+        command = decorator(command)
+    return command
+
+
+@cli.command()
+@click.argument("kind")
+@numeric_input_options
+@click.option("--eps", type=float, help="Clip predictions like np.clip(y, eps, 1 - eps) before taking logs.")
+@click.option("--format", "fmt", default="md", show_default=True, metavar="md|tex|json|text", help="Output format.")
+@LANG_OPTION
+@OUTPUT_OPTION
+@FORCE_OPTION
+def solve(kind: str, fmt: str, lang: str, output: Path | None, force: bool, **options) -> None:
+    """Worked numeric solution: formula, substitution, value.
+
+    KIND: cross-entropy, binary-cross-entropy, softmax-cross-entropy, sse, token-loss.
+    """
+    from xentlab.render import check_format, check_lang
+    from xentlab.solve import SOLVE_KINDS
+
+    from xentlab.errors import UsageError
+
+    if kind not in SOLVE_KINDS:
+        raise UsageError(f"unknown kind '{kind}'; choose one of: {', '.join(SOLVE_KINDS)}")
+    check_format(fmt)
+    check_lang(lang)
+    from xentlab.render import render_solution
+    from xentlab.solve import solve as compute
+
+    emit(render_solution(compute(kind, _inputs_from_options(options)), fmt, lang), output, force)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every error becomes one line on stderr and an exit status, never a traceback."""
     try:

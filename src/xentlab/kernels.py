@@ -17,8 +17,7 @@ Validation
     :class:`InvalidInputError` (itself a :class:`xentlab.errors.InputError`, so
     a ``ValueError``) with a one-line message naming the 0-based row and the
     offending value, e.g. ``probabilities in row 1 sum to 0.95, not 1 (within
-    1e-6)``.  The checks are whole-array reductions (a minimum and a BLAS row
-    sum); the first offending row is only searched for once something failed.
+    1e-6)``.  The checks are whole-array reductions (a minimum and a row sum); the first offending row is only searched for once something failed.
 
 Semantics
     ``0 * log 0`` counts as 0 (``xlogy``): a zero probability in a class whose
@@ -170,8 +169,13 @@ def _as_samples(a: np.ndarray, label: str) -> np.ndarray:
 
 
 def _row_sum(a2: np.ndarray) -> np.ndarray:
-    """Σ_k a[i, k] as one BLAS matrix-vector pass (NaN/inf propagate)."""
-    return a2 @ np.ones(a2.shape[1], dtype=a2.dtype)
+    """Σ_k a[i, k] in one pass (NaN/inf propagate).
+
+    einsum's sum loop is as fast as a BLAS matrix-vector product here, unlike
+    ``a.sum(axis=1)`` on short rows, and it never starts BLAS threads, which
+    become very slow when another process is busy on the same cores.
+    """
+    return np.einsum("ij->i", a2)
 
 
 def _row_max(z2: np.ndarray) -> np.ndarray:
@@ -184,6 +188,21 @@ def _row_max(z2: np.ndarray) -> np.ndarray:
             np.maximum(m, z2[:, j], out=m)
         return m
     return z2.max(axis=1)
+
+
+# Non-negative IEEE floats order exactly like their bit patterns read as unsigned
+# integers, and every negative value, −0.0, ±inf and NaN reads as a larger
+# integer than 1.0 does.  So "max of the bits ≤ bits of 1.0" checks finite, ≥ 0
+# and ≤ 1 in one integer pass (−0.0 is a false alarm the exact check clears).
+_UNIT_BITS = {
+    np.dtype(np.float64): (np.uint64, np.uint64(0x3FF0000000000000)),
+    np.dtype(np.float32): (np.uint32, np.uint32(0x3F800000)),
+}
+
+
+def _all_in_unit_interval(a: np.ndarray) -> bool:
+    utype, one = _UNIT_BITS[a.dtype]
+    return bool(a.view(utype).max() <= one)
 
 
 def _raise_first_bad(a2: np.ndarray, label: str, mode: str, per_class: bool = True, tol: float = ROW_SUM_TOL) -> None:
@@ -202,7 +221,7 @@ def _raise_first_bad(a2: np.ndarray, label: str, mode: str, per_class: bool = Tr
     row_range = bad_range.any(axis=1)
     bad = row_finite | row_range
     if mode == "dist":
-        # accurate float64 sums decide (the fast check may have used a float32 BLAS sum)
+        # accurate float64 sums decide (the fast check summed float32 input in float32)
         sums = np.add.reduce(a2, axis=1, dtype=np.float64)
         row_sum = ~(np.abs(sums - 1.0) <= tol)
         bad = bad | row_sum
@@ -222,7 +241,7 @@ def _raise_first_bad(a2: np.ndarray, label: str, mode: str, per_class: bool = Tr
 def _check_dist(a2: np.ndarray, label: str, check_sum: bool = True) -> np.ndarray | None:
     """Rows of probabilities: finite, ≥ 0 and summing to 1 (or, without check_sum, in [0, 1]).
 
-    Fast path: one minimum and one BLAS row sum.  A NaN anywhere makes the
+    Fast path: one minimum and one row sum.  A NaN anywhere makes the
     minimum NaN; +inf makes its row sum inf; with every value ≥ 0 and every row
     summing to 1 no value can exceed 1.  Returns the row sums (None without
     check_sum).
@@ -232,7 +251,7 @@ def _check_dist(a2: np.ndarray, label: str, check_sum: bool = True) -> np.ndarra
         ok = a2.min() >= 0 and s.min() >= 1.0 - ROW_SUM_TOL and s.max() <= 1.0 + ROW_SUM_TOL
     else:
         s = None
-        ok = a2.min() >= 0 and a2.max() <= 1  # NaN fails both comparisons
+        ok = _all_in_unit_interval(a2)
     if not ok:
         _raise_first_bad(a2, label, "dist" if check_sum else "unit")
     return s
@@ -240,7 +259,7 @@ def _check_dist(a2: np.ndarray, label: str, check_sum: bool = True) -> np.ndarra
 
 def _check_unit(a1: np.ndarray, label: str) -> None:
     """Per-sample values (N,) that must be finite and in [0, 1]."""
-    if not (a1.min() >= 0 and a1.max() <= 1):
+    if not _all_in_unit_interval(a1):
         _raise_first_bad(a1.reshape(-1, 1), label, "unit", per_class=False)
 
 
@@ -412,9 +431,11 @@ def binary_cross_entropy(probs, target, *, reduction: str = "mean", base: str = 
 def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean", base: str = "e"):
     """Binary cross-entropy of σ(z) against t, computed from the logit z without forming σ(z).
 
-    E = max(z, 0) − t·z + log(1 + e^(−|z|))   (the last term is np.logaddexp(0, −|z|)),
-    which equals logaddexp(0, z) − t·z but keeps full relative accuracy for
-    large |z|: z = 1000, t = 1 gives exactly 0; z = −1000, t = 1 gives 1000.
+    E = logaddexp(0, z) − t·z, evaluated as
+        (1 − t)·z + logaddexp(0, −z)   for z > 0
+        −t·z      + logaddexp(0,  z)   for z ≤ 0
+    so that both terms are ≥ 0 and nothing cancels: full relative accuracy
+    for any |z|.  z = 1000, t = 1 gives exactly 0; z = −1000, t = 1 gives 1000.
     """
     reduction, scale = _reduction(reduction), _log_scale(base)
     z = _as_float(logits, "logit")
@@ -425,8 +446,7 @@ def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean",
     t1 = _as_samples(_as_float(t, "targets", dtype=z.dtype), "targets")
     _check_unit(t1, "target")
     _check_finite(z1.reshape(-1, 1), "logit", per_class=False)
-    per = np.maximum(z1, 0.0)
-    per -= t1 * z1
+    per = np.where(z1 > 0, (1.0 - t1) * z1, -(t1 * z1))
     per += np.logaddexp(0.0, -np.abs(z1))
     return _finish(per, reduction, scale, z.ndim == 0)
 

@@ -34,3 +34,16 @@ UNICODE_NAMES = {
 
 # Templates build small formulas for their prose from these names.
 sp_Sum = sp.Sum
+
+
+class log_base(sp.Function):
+    """log_b(x), for display only: SymPy's log(x, b) would evaluate to log(x)/log(b)."""
+
+    nargs = 2
+
+
+def numeral(value: float) -> sp.Symbol:
+    """A number shown exactly as a student would write it (0.33, not 0.330000000000000)."""
+    text = f"{value:.6g}"
+    return sp.Symbol(text if text != "-0" else "0")
+sp_oo = sp.oo

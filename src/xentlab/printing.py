@@ -19,8 +19,19 @@ def _is_subscript_function(expr) -> bool:
     return isinstance(expr.func, sp.core.function.UndefinedFunction) and expr.func.__name__ in SUBSCRIPT_FUNCTIONS
 
 
+def _is_numeral(expr) -> bool:
+    """A Symbol named by a number (notation.numeral): 1 · log 0.33, as written by hand."""
+    if not isinstance(expr, sp.Symbol):
+        return False
+    try:
+        float(expr.name)
+    except ValueError:
+        return False
+    return True
+
+
 def _is_atom_like(expr) -> bool:
-    return isinstance(expr, (sp.Symbol, sp.Indexed, sp.Number))
+    return isinstance(expr, (sp.Symbol, sp.Indexed, sp.Number)) and not str(expr).startswith("-")
 
 
 def _fraction_prefix(printer, expr, frac_format, sep="·"):
@@ -73,9 +84,15 @@ class TextbookLatex(LatexPrinter):
         args = expr.args
         if len(args) == 2 and args[0] == -1 and isinstance(args[1], sp.Add):
             return rf"-\left({self._print(args[1])}\right)"
-        if len(args) > 1 and all(isinstance(a, sp.Pow) and not a.exp.is_Number for a in args):
+        if len(args) > 1 and (_is_numeral(args[0]) or all(isinstance(a, sp.Pow) and not a.exp.is_Number for a in args)):
             return r" \cdot ".join(self._print(a) for a in args)  # y_1^{t_1} · y_2^{t_2}, as the seed writes it
         return _fraction_prefix(self, expr, r"\frac{{1}}{{{}}}", sep=" ") or super()._print_Mul(expr)
+
+    def _print_log_base(self, expr, exp=None):
+        arg, base = expr.args
+        inner = self._print(arg)
+        body = inner if _is_atom_like(arg) else rf"\left({inner}\right)"
+        return rf"\log_{{{self._print(base)}}} {body}"
 
     def _print_Derivative(self, expr):
         if len(expr.variables) == 1 and isinstance(expr.expr, sp.Symbol):
@@ -104,8 +121,18 @@ class TextbookUnicode(StrPrinter):
     def _print_Indexed(self, expr):
         return f"{self._print(expr.base.label)}_{''.join(self._print(a) for a in expr.indices)}"
 
+    def _print_log_base(self, expr):
+        arg, base = expr.args
+        return f"log_{self._print(base)}({self._print(arg)})"
+
     def _print_Equality(self, expr):
         return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
+
+    def _print_Infinity(self, expr):
+        return "∞"
+
+    def _print_NegativeInfinity(self, expr):
+        return "-∞"
 
     def _print_Sum(self, expr):
         return self._big("Σ", expr)
@@ -121,6 +148,8 @@ class TextbookUnicode(StrPrinter):
         return f"{limits} {body}"
 
     def _print_Mul(self, expr):
+        if len(expr.args) == 2 and expr.args[0] == -1 and not isinstance(expr.args[1], sp.Add):
+            return "-" + self._print(expr.args[1])
         return _fraction_prefix(self, expr, "(1/{})") or super()._print_Mul(expr).replace("*", "·")
 
     def _print_Pow(self, expr, rational=False):

@@ -26,8 +26,29 @@ def templates_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
 
 
+def four_significant(value) -> str:
+    """Numbers in tables: 4 significant figures; anything else as it is."""
+    if isinstance(value, float):
+        return "∞" if value == float("inf") else f"{value:#.4g}".rstrip(".")
+    return str(value)
+
+
+_TEX_SPECIALS = {c: "\\" + c for c in "_%&#$"} | {"{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+
+
+def tex_escape(text) -> str:
+    return "".join(_TEX_SPECIALS.get(ch, ch) for ch in str(text))
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
+    env = _new_environment()
+    env.filters["n4"] = four_significant
+    env.filters["texesc"] = tex_escape
+    return env
+
+
+def _new_environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined,
@@ -92,7 +113,15 @@ def _math_globals(fmt: str) -> dict:
         "pw": lambda a, b: sp.Pow(a, b, evaluate=False),
         "sym": notation,
         "formulas": rules.formulas(),
+        "sig": _sig,
+        "n4": four_significant,
     }
+
+
+def _sig(value):
+    from xentlab.worked import sig
+
+    return sig(value)
 
 
 def language_module(name: str, fmt: str, lang: str):
@@ -105,7 +134,7 @@ def language_module(name: str, fmt: str, lang: str):
 def render_template(name: str, fmt: str, lang: str, **context) -> str:
     """A layout template, with the language's prose modules bound as S (steps) and T (labels)."""
     template = environment().get_template(name)
-    prose = {name: language_module(module, fmt, lang) for name, module in (("S", "steps"), ("T", "labels"), ("kinds", "kinds"))}
+    prose = {name: language_module(module, fmt, lang) for name, module in (("S", "steps"), ("T", "labels"), ("kinds", "kinds"), ("W", "solve"))}
     return template.render(fmt=fmt, lang=lang, **_math_globals(fmt), **prose, **context)
 
 
@@ -172,3 +201,39 @@ def kind_titles(lang: str) -> dict[str, str]:
     check_lang(lang)
     module = environment().get_template(f"{lang}/kinds.j2").module
     return {kind: str(getattr(module, "title_" + kind.replace("-", "_"))()).strip() for kind in KINDS}
+
+
+def render_solution(solution, fmt: str, lang: str) -> str:
+    check_format(fmt)
+    if fmt == "json":
+        return solution_json(solution, lang)
+    return render_template(f"solve/{fmt}.j2", fmt, lang, s=solution)
+
+
+def solution_json(solution, lang: str) -> str:
+    import math
+
+    from xentlab.printing import to_latex, to_str
+
+    def number(v):
+        return v if math.isfinite(v) else None  # JSON has no infinity; "infinite" says why
+
+    words = language_module("solve", "md", lang)
+    steps = [{"step": "formula", "lhs": to_str(l), "expr": to_str(r), "latex": to_latex(l) + " = " + to_latex(r)} for l, r in solution.formula]
+    steps += [{"step": "substitution", "lhs": to_str(l), "expr": to_str(r), "latex": to_latex(l) + " = " + to_latex(r)} for l, r in solution.substitution]
+    document = {
+        "kind": solution.kind,
+        "value": number(solution.value),
+        "infinite": solution.infinite,
+        "unit": solution.unit,
+        "reduction": solution.reduction,
+        "per_sample": [number(v) for v in solution.per_sample],
+        "steps": steps,
+        "notes": [{"key": key, "text": str(words.note(key, solution)).strip()} for key in solution.notes],
+        "lang": lang,
+    }
+    if solution.perplexity is not None:
+        document["perplexity"] = number(solution.perplexity)
+    if solution.probabilities:
+        document["probabilities"] = solution.probabilities
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,143 @@
+"""`xentlab solve`: the seed articles' worked numbers (slips corrected), the worked layout, and bad input.
+Expected values come from the math module or the articles, never from xentlab."""
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+
+def xentlab(*args):
+    return subprocess.run([sys.executable, "-m", "xentlab", *args], capture_output=True, text=True, timeout=120)
+
+
+def solved(*args):
+    proc = xentlab("solve", *args, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_dog_fox_wolf_is_1_109_nats():
+    # seed 000 printed -0.481486 = log10(0.33): the common log, and the minus sign dropped.
+    doc = solved("cross-entropy", "--y", "0.33,0.32,0.35", "--t", "1,0,0")
+    assert doc["value"] == pytest.approx(-math.log(0.33), rel=1e-12)
+    assert doc["unit"] == "nats"
+    assert f"{doc['value']:.4g}" == "1.109"
+    decimal = solved("cross-entropy", "--y", "0.33,0.32,0.35", "--t", "1,0,0", "--base", "10")
+    assert decimal["value"] == pytest.approx(0.481486, abs=1e-6) and decimal["unit"] == "decimal"
+
+
+def test_worked_solution_shows_every_term_including_vanishing_ones():
+    proc = xentlab("solve", "cross-entropy", "--y", "0.33,0.32,0.35", "--t", "1,0,0")
+    assert proc.returncode == 0
+    out = proc.stdout
+    assert r"1 \cdot \log 0.33 + 0 \cdot \log 0.32 + 0 \cdot \log 0.35" in out
+    assert "E = - \\log 0.33" in out
+    assert "E = 1.109" in out
+
+
+@pytest.mark.parametrize(("y", "expected_ce", "expected_sse"), [
+    ("0.01,0.65,0.13,0.70,0.15", 0.7874578600311867, 0.252),
+    ("0.34,0.21,0.91,0.33,0.22", 2.6693103727862795, 2.0651),
+])
+def test_seed_001_squared_error(y, expected_ce, expected_sse):
+    # seed 001 prints 0.252 and 2.0651 for the sum of squared errors
+    doc = solved("sse", "--y", y, "--t", "0,1,0,1,0")
+    assert doc["value"] == pytest.approx(expected_sse, rel=1e-12)
+    half = solved("sse", "--y", y, "--t", "0,1,0,1,0", "--half")
+    assert half["value"] == pytest.approx(expected_sse / 2, rel=1e-12)
+
+
+def test_seed_001_calculator_values():
+    assert solved("binary-cross-entropy", "--y", "0.8", "--t", "1")["value"] == pytest.approx(0.22314355131420976, rel=1e-12)
+    assert solved("binary-cross-entropy", "--y", "0.2", "--t", "1")["value"] == pytest.approx(1.6094379124341003, rel=1e-12)
+
+
+def test_seed_002_tokens_with_the_log10_slip_corrected():
+    # seed 002 gave 0.02 for p = 0.95 (that is -log10 0.95 = 0.0223); with ln it is 0.0513.
+    doc = solved("token-loss", "--p", "0.70,0.95,0.80")
+    expected = [-math.log(v) for v in (0.70, 0.95, 0.80)]
+    assert doc["per_sample"] == pytest.approx(expected, rel=1e-12)
+    assert doc["value"] == pytest.approx(sum(expected) / 3, rel=1e-12)
+    assert doc["perplexity"] == pytest.approx(math.exp(sum(expected) / 3), rel=1e-12)
+    assert doc["per_sample"][1] != pytest.approx(0.02, abs=0.005)
+
+
+@pytest.mark.parametrize(("p", "loss"), [("0.7", 0.3567), ("0.1", 2.3026), ("0.0001", 9.2103)])
+def test_seed_002_table(p, loss):
+    # the article's table says 約9.20 for 0.01%: -ln(0.0001) = 9.2103, so 9.21 when rounded
+    assert solved("token-loss", "--p", p)["value"] == pytest.approx(loss, abs=5e-5)
+
+
+def test_seed_002_numpy_example():
+    assert solved("cross-entropy", "--y", "0.70,0.20,0.10", "--t", "1,0,0")["value"] == pytest.approx(0.35667494393873245, rel=1e-12)
+    assert solved("cross-entropy", "--y", "0.10,0.80,0.10", "--t", "1,0,0")["value"] == pytest.approx(2.302585092994046, rel=1e-12)
+
+
+def test_batch_mean_and_sum():
+    mean = solved("cross-entropy", "--y", "0.1,0.9;0.8,0.2", "--labels", "1,0")
+    assert mean["value"] == pytest.approx(-(math.log(0.9) + math.log(0.8)) / 2, rel=1e-12)
+    assert mean["per_sample"] == pytest.approx([-math.log(0.9), -math.log(0.8)], rel=1e-12)
+    total = solved("cross-entropy", "--y", "0.1,0.9;0.8,0.2", "--labels", "1,0", "--reduction", "sum")
+    assert total["value"] == pytest.approx(-(math.log(0.9) + math.log(0.8)), rel=1e-12)
+
+
+def test_softmax_shows_probabilities_and_is_stable():
+    doc = solved("softmax-cross-entropy", "--logits", "2,1,0.1", "--labels", "0")
+    exps = [math.exp(v) for v in (2, 1, 0.1)]
+    assert doc["probabilities"][0] == pytest.approx([e / sum(exps) for e in exps], rel=1e-12)
+    assert doc["value"] == pytest.approx(-math.log(exps[0] / sum(exps)), rel=1e-12)
+    extreme = solved("softmax-cross-entropy", "--logits", "1000,-1000,0", "--labels", "1")
+    assert extreme["value"] == pytest.approx(2000.0, rel=1e-12)
+
+
+def test_zero_probability_for_the_true_class_is_infinite_with_clipping_advice():
+    proc = xentlab("solve", "cross-entropy", "--y", "0,0.5,0.5", "--labels", "0", "--lang", "en")
+    assert proc.returncode == 0 and "infinite" in proc.stdout and "--eps" in proc.stdout
+    doc = solved("cross-entropy", "--y", "0,0.5,0.5", "--labels", "0")
+    assert doc["infinite"] is True and doc["value"] is None
+    clipped = solved("cross-entropy", "--y", "0,0.5,0.5", "--labels", "0", "--eps", "1e-12")
+    assert clipped["value"] == pytest.approx(-math.log(1e-12), rel=1e-9)
+
+
+BAD = [
+    (["--y", "0.3,0.3", "--t", "1,0"], "sum to 0.6"),
+    (["--y", "0.5,abc", "--t", "1,0"], "'abc'"),
+    (["--y", "", "--t", "1,0"], "empty"),
+    (["--y", "0.5,0.5", "--labels", "2"], "2"),
+    (["--y", "0.5,0.5", "--t", "1,0,0"], "shape"),
+    (["--y", "-0.1,1.1", "--t", "1,0"], "-0.1"),
+    (["--y", "nan,1", "--t", "1,0"], "nan"),
+    (["--y", "0.5,0.5"], "--t and --labels"),
+    (["--y", "0.5,0.5;0.5", "--labels", "0,1"], "different lengths"),
+]
+
+
+@pytest.mark.parametrize(("args", "needle"), BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_input_is_one_line_exit_2(args, needle):
+    proc = xentlab("solve", "cross-entropy", *args)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("fmt", ["md", "tex", "text", "json"])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_kind_renders(fmt, lang):
+    cases = [
+        ["cross-entropy", "--y", "0.33,0.32,0.35", "--t", "1,0,0"],
+        ["binary-cross-entropy", "--y", "0.8,0.3", "--t", "1,0"],
+        ["softmax-cross-entropy", "--logits", "2,1,0.1", "--labels", "0"],
+        ["sse", "--y", "0.1,0.9", "--t", "0,1"],
+        ["token-loss", "--p", "0.7,0.95,0.8"],
+    ]
+    from click.testing import CliRunner
+
+    from xentlab.cli import cli
+
+    for case in cases:  # in-process: the subprocess tests above already cover the entry point
+        result = CliRunner().invoke(cli, ["solve", *case, "--format", fmt, "--lang", lang])
+        assert result.exit_code == 0, (case, result.output)
+        assert result.output.strip()
