@@ -200,6 +200,16 @@ def test_soft_targets_hand_value():
     assert xk.softmax_cross_entropy([0.0, math.log(3)], [0.5, 0.5]) == pytest.approx(expected, rel=1e-15)
 
 
+def test_soft_targets_inside_the_sum_tolerance_are_used_as_given():
+    # t sums to 1 + 5e-7 (accepted); the loss is −Σ t_k log softmax(z)_k with exactly these t
+    t, z = [0.5, 0.5 + 5e-7], [0.0, 1.0]
+    lse = math.log(1 + math.e)
+    expected = t[0] * (lse - z[0]) + t[1] * (lse - z[1])
+    assert xk.softmax_cross_entropy(z, t) == pytest.approx(expected, rel=1e-14)
+    y = [1 / (1 + math.e), math.e / (1 + math.e)]
+    assert xk.cross_entropy(y, t) == pytest.approx(-(t[0] * math.log(y[0]) + t[1] * math.log(y[1])), rel=1e-14)
+
+
 def test_labels_form_equals_one_hot_form():
     rng = np.random.default_rng(7)
     y = rng.dirichlet(np.ones(6), 50)

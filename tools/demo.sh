@@ -14,4 +14,9 @@ for lang in ja en; do
   done
 done
 "$XL" derive multiclass --classes 3 --format json -o "$OUT/derive/multiclass-K3.ja.json" --force
-echo "demo: wrote $(find "$OUT" -type f ! -name .gitkeep | wc -l) files under $OUT/"
+mkdir -p "$OUT/solve"
+"$XL" solve cross-entropy --y 0.33,0.32,0.35 --t 1,0,0 -o "$OUT/solve/dog-fox-wolf.ja.md" --force
+"$XL" solve cross-entropy --y 0.33,0.32,0.35 --t 1,0,0 --lang en -o "$OUT/solve/dog-fox-wolf.en.md" --force
+"$XL" solve token-loss --p 0.70,0.95,0.80 --lang en -o "$OUT/solve/tokens.en.md" --force
+"$XL" solve softmax-cross-entropy --logits 2,1,0.1 --labels 0 --lang en --format tex -o "$OUT/solve/softmax.en.tex" --force
+echo "demo: $(find "$OUT" -type f ! -name .gitkeep | wc -l) files under $OUT/"
