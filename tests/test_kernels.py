@@ -222,6 +222,29 @@ def test_labels_form_equals_one_hot_form():
     np.testing.assert_array_equal(xk.cross_entropy(y, lab, reduction="none"), xk.cross_entropy(y, onehot.astype(int), reduction="none"))
 
 
+def test_many_classes_one_hot_and_soft_targets():
+    # From 32 classes on, one-hot targets take a gather path instead of logging every y.
+    rng = np.random.default_rng(8)
+    k = 40
+    y = rng.dirichlet(np.ones(k), 30)
+    y[0, 5] = 0.0  # a zero probability in a class the target does not pick
+    y[0] /= y[0].sum()
+    lab = rng.integers(0, k, 30)
+    lab[0] = 6
+    onehot = np.eye(k)[lab]
+    hand = -np.log(y[np.arange(30), lab])
+    np.testing.assert_array_equal(xk.cross_entropy(y, onehot, reduction="none"), xk.cross_entropy(y, lab, reduction="none"))
+    np.testing.assert_allclose(xk.cross_entropy(y, onehot, reduction="none"), hand, rtol=1e-15)
+    soft = rng.dirichlet(np.ones(k), 30)
+    np.testing.assert_allclose(xk.cross_entropy(y[1:], soft[1:], reduction="none"), -(soft[1:] * np.log(y[1:])).sum(axis=1), rtol=1e-13)
+    at_zero = np.eye(k)[[5]]
+    assert xk.cross_entropy(y[:1], at_zero) == math.inf
+    negative = y[:2].copy()
+    negative[1, :2] = [negative[1, 0] + negative[1, 1] + 0.5, -0.5]
+    with pytest.raises(xk.InvalidValueError, match="row 1 contain -0.5 at class 1"):
+        xk.cross_entropy(negative, onehot[:2])
+
+
 def test_sse_hand_values_and_labels():
     assert xk.sse([0.7, 0.2, 0.1], 0) == pytest.approx(0.3**2 + 0.2**2 + 0.1**2, rel=1e-15)
     assert xk.sse([0.7, 0.2, 0.1], [1, 0, 0], half=True) == pytest.approx(0.07, rel=1e-14)
@@ -356,6 +379,9 @@ INVALID = [
     (lambda: xk.cross_entropy([[0.5, 0.5], [0.0, INF]], [[1, 0], [1, 0]]), xk.InvalidValueError, ["row 1", "inf"]),
     (lambda: xk.cross_entropy([[0.5, 0.5], [0.5, 0.45]], [0, 1]), xk.InvalidValueError, ["probabilities in row 1 sum to 0.95, not 1 (within 1e-6)"]),
     (lambda: xk.cross_entropy([0.3, 0.3, 0.3], 0), xk.InvalidValueError, ["row 0 sum to 0.9"]),
+    (lambda: xk.cross_entropy([[0.5, 0.5], [1.5, -0.5]], [[1, 0], [1, 0]]), xk.InvalidValueError, ["probabilities in row 1 contain 1.5 at class 0"]),
+    (lambda: xk.cross_entropy([[0.5, 0.5], [-0.5, 1.5]], [[1, 0], [0, 1]]), xk.InvalidValueError, ["probabilities in row 1 contain -0.5 at class 0"]),
+    (lambda: xk.cross_entropy([[0.5, 0.5], [NAN, 0.5]], [[1, 0], [0, 1]]), xk.InvalidValueError, ["probabilities in row 1 contain nan at class 0"]),
     (lambda: xk.cross_entropy(OK2, [[1, 0], [0.5, 0.6]]), xk.InvalidValueError, ["targets in row 1 sum to 1.1"]),
     (lambda: xk.cross_entropy(OK2, [[1, 0], [1.5, -0.5]]), xk.InvalidValueError, ["targets in row 1", "1.5"]),
     (lambda: xk.cross_entropy(OK2, [[1, 0], [NAN, 1]]), xk.InvalidValueError, ["targets in row 1", "nan"]),

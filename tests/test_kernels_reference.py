@@ -105,6 +105,17 @@ def test_labels_form_equals_one_hot_form(b):
 
 
 @FAST
+@given(batches(classes=st.integers(30, 70)))
+def test_many_classes_match_reference(b):
+    # 32+ classes: one-hot targets take the gather path, soft ones the dense path
+    y, z, t, lab, onehot = b
+    np.testing.assert_allclose(xk.cross_entropy(y, onehot, reduction="none"), ref_cross_entropy_labels(y, lab), rtol=RTOL)
+    np.testing.assert_allclose(xk.cross_entropy(y, t, reduction="none"), ref_cross_entropy(y, t), rtol=RTOL)
+    np.testing.assert_array_equal(xk.cross_entropy(y, lab, reduction="none"), xk.cross_entropy(y, onehot, reduction="none"))
+    np.testing.assert_allclose(xk.softmax_cross_entropy(z, t, reduction="none"), ref_softmax_cross_entropy(z, t), rtol=RTOL)
+
+
+@FAST
 @given(batches())
 def test_sse_matches_reference(b):
     y, z, t, _, _ = b

@@ -38,11 +38,8 @@ def test_worked_solution_shows_every_term_including_vanishing_ones():
     assert "E = 1.109" in out
 
 
-@pytest.mark.parametrize(("y", "expected_ce", "expected_sse"), [
-    ("0.01,0.65,0.13,0.70,0.15", 0.7874578600311867, 0.252),
-    ("0.34,0.21,0.91,0.33,0.22", 2.6693103727862795, 2.0651),
-])
-def test_seed_001_squared_error(y, expected_ce, expected_sse):
+@pytest.mark.parametrize(("y", "expected_sse"), [("0.01,0.65,0.13,0.70,0.15", 0.252), ("0.34,0.21,0.91,0.33,0.22", 2.0651)])
+def test_seed_001_squared_error(y, expected_sse):
     # seed 001 prints 0.252 and 2.0651 for the sum of squared errors
     doc = solved("sse", "--y", y, "--t", "0,1,0,1,0")
     assert doc["value"] == pytest.approx(expected_sse, rel=1e-12)

@@ -69,6 +69,8 @@ ROW_SUM_TOL = 1e-6  # |Σ_k y_k − 1| allowed for a probability (or soft-target
 
 _LN = {"e": 1.0, "2": math.log(2.0), "10": math.log(10.0)}
 _SMALL_K = 16  # up to this many classes, a row max is faster column by column
+_PAIRWISE_K = 64  # float32 rows longer than this are summed pairwise (accuracy)
+_SPARSE_K = 32  # from this many classes, one-hot targets skip the log of every probability
 LAMBDIFY_KINDS = ("multiclass", "binary", "sse")
 
 
@@ -169,12 +171,16 @@ def _as_samples(a: np.ndarray, label: str) -> np.ndarray:
 
 
 def _row_sum(a2: np.ndarray) -> np.ndarray:
-    """Σ_k a[i, k] in one pass (NaN/inf propagate).
+    """Σ_k a[i, k] in one pass, in a's dtype (NaN/inf propagate).
 
-    einsum's sum loop is as fast as a BLAS matrix-vector product here, unlike
-    ``a.sum(axis=1)`` on short rows, and it never starts BLAS threads, which
-    become very slow when another process is busy on the same cores.
+    einsum's sum loop is as fast as a BLAS matrix-vector product on short rows
+    (unlike ``a.sum(axis=1)``) and never starts BLAS threads, which become very
+    slow when another process is busy on the same cores.  Long float32 rows use
+    numpy's pairwise sum instead: einsum's float32 error grows to ~1e-6 at a
+    50k vocabulary, pairwise stays ~1e-7.
     """
+    if a2.dtype == np.float32 and a2.shape[1] > _PAIRWISE_K:
+        return np.add.reduce(a2, axis=1)
     return np.einsum("ij->i", a2)
 
 
@@ -238,17 +244,29 @@ def _raise_first_bad(a2: np.ndarray, label: str, mode: str, per_class: bool = Tr
     raise InvalidValueError(f"{label} in row {i} sum to {_fmt(sums[i])}, not 1 (within {_fmt_tol(tol)})")
 
 
-def _check_dist(a2: np.ndarray, label: str, check_sum: bool = True) -> np.ndarray | None:
+def _sums_to_one(a2: np.ndarray, s: np.ndarray) -> bool:
+    """Every row sum s within ROW_SUM_TOL of 1?  Rows that fail in a's own
+    (float32) precision are re-summed exactly in float64 before they count."""
+    if s.min() >= 1.0 - ROW_SUM_TOL and s.max() <= 1.0 + ROW_SUM_TOL:  # NaN fails
+        return True
+    with np.errstate(invalid="ignore"):
+        suspect = np.flatnonzero(~(np.abs(s - 1.0) <= ROW_SUM_TOL))
+    exact = np.add.reduce(a2[suspect], axis=1, dtype=np.float64)
+    return bool(np.all(np.abs(exact - 1.0) <= ROW_SUM_TOL))
+
+
+def _check_dist(a2: np.ndarray, label: str, check_sum: bool = True, check_min: bool = True) -> np.ndarray | None:
     """Rows of probabilities: finite, ≥ 0 and summing to 1 (or, without check_sum, in [0, 1]).
 
-    Fast path: one minimum and one row sum.  A NaN anywhere makes the
-    minimum NaN; +inf makes its row sum inf; with every value ≥ 0 and every row
-    summing to 1 no value can exceed 1.  Returns the row sums (None without
-    check_sum).
+    Fast path: one minimum and one row sum.  A NaN anywhere makes the minimum
+    NaN; +inf makes its row sum inf; with every value ≥ 0 and every row summing
+    to 1 no value can exceed 1.  check_min=False leaves "≥ 0 and not NaN" to a
+    caller whose computation exposes it anyway.  Returns the row sums (None
+    without check_sum).
     """
     if check_sum:
         s = _row_sum(a2)
-        ok = a2.min() >= 0 and s.min() >= 1.0 - ROW_SUM_TOL and s.max() <= 1.0 + ROW_SUM_TOL
+        ok = (not check_min or a2.min() >= 0) and _sums_to_one(a2, s)
     else:
         s = None
         ok = _all_in_unit_interval(a2)
@@ -385,13 +403,30 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
 
     t2 = _as_rows(_as_float(t, "targets", dtype=y.dtype), "targets")
     _check_dist(t2, "targets", check_sum)
-    _check_dist(y2, "probabilities", check_sum)
+    if check_sum and k >= _SPARSE_K and np.count_nonzero(t2) == n:
+        # Every row sums to ~1, so has a nonzero; n nonzeros means exactly one per
+        # row (one-hot, or a single weight): −t_c log y_c, no log of the other classes.
+        _check_dist(y2, "probabilities")
+        cls = np.argmax(t2, axis=1)
+        with np.errstate(divide="ignore"):
+            per = np.log(_gather(y2, cls))
+        per *= _gather(t2, cls)
+        np.subtract(0.0, per, out=per)
+        return _finish(per, reduction, scale, single)
+
+    # "≥ 0 and not NaN" for y comes free: log of a negative or NaN is NaN, and so is
+    # t·NaN for every t, so such a row's loss is NaN and is examined below.
+    _check_dist(y2, "probabilities", check_sum, check_min=False)
     with np.errstate(divide="ignore", invalid="ignore"):
         logy = np.log(y2)
         per = np.einsum("ij,ij->i", t2, logy)
-        nan_rows = np.isnan(per)  # only 0·log 0 can make a NaN here: redo those rows with xlogy semantics
+        nan_rows = np.isnan(per)
         if nan_rows.any():
             rows = np.flatnonzero(nan_rows)
+            yr = y2[rows]
+            if not (yr.min() >= 0):
+                _raise_first_bad(y2, "probabilities", "dist" if check_sum else "unit")
+            # what remains is 0·log 0: redo those rows with xlogy semantics
             tr = t2[rows]
             per[rows] = np.where(tr == 0, 0.0, tr * logy[rows]).sum(axis=1)
     np.subtract(0.0, per, out=per)
@@ -413,16 +448,24 @@ def binary_cross_entropy(probs, target, *, reduction: str = "mean", base: str = 
     t1 = _as_samples(_as_float(t, "targets", dtype=y.dtype), "targets")
     _check_unit(t1, "target")
     _check_unit(y1, "probability")
+    # t·log y + (1 − t)·log(1 − y), in three buffers (each new temporary costs page faults)
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_y = np.log(y1)
-        log_1my = np.log1p(-y1)
-        per = t1 * log_y
-        per += (1.0 - t1) * log_1my
-        nan_rows = np.isnan(per)  # 0·log 0 only
+        per = np.log(y1)
+        per *= t1
+        log_1my = np.subtract(1.0, y1)  # u = fl(1 − y)
+        work = np.subtract(1.0, log_1my)
+        work -= y1
+        work /= log_1my  # δ/u, δ = (1 − u) − y exactly; NaN at y = 1
+        np.log(log_1my, out=log_1my)
+        log_1my += work  # log(1 − y) = log u + δ/u: accurate for small y, unlike log(1 − y)
+        np.subtract(1.0, t1, out=work)
+        work *= log_1my
+        per += work
+        nan_rows = np.isnan(per)  # y = 0 or y = 1: redo with xlogy semantics
         if nan_rows.any():
-            tt = t1[nan_rows]
-            per[nan_rows] = np.where(tt == 0, 0.0, tt * log_y[nan_rows]) + np.where(
-                tt == 1, 0.0, (1.0 - tt) * log_1my[nan_rows]
+            tt, yy = t1[nan_rows], y1[nan_rows]
+            per[nan_rows] = np.where(tt == 0, 0.0, tt * np.log(yy)) + np.where(
+                tt == 1, 0.0, (1.0 - tt) * np.log1p(-yy)
             )
     np.subtract(0.0, per, out=per)
     return _finish(per, reduction, scale, y.ndim == 0)
@@ -446,8 +489,14 @@ def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean",
     t1 = _as_samples(_as_float(t, "targets", dtype=z.dtype), "targets")
     _check_unit(t1, "target")
     _check_finite(z1.reshape(-1, 1), "logit", per_class=False)
-    per = np.where(z1 > 0, (1.0 - t1) * z1, -(t1 * z1))
-    per += np.logaddexp(0.0, -np.abs(z1))
+    per = np.subtract(1.0, t1)
+    per *= z1  # (1 − t)·z, used where z > 0
+    tz = np.multiply(t1, z1)
+    np.negative(tz, out=tz)  # −t·z, used where z ≤ 0
+    np.copyto(per, tz, where=z1 <= 0)
+    np.abs(z1, out=tz)
+    np.negative(tz, out=tz)
+    per += np.logaddexp(0.0, tz, out=tz)
     return _finish(per, reduction, scale, z.ndim == 0)
 
 

@@ -302,6 +302,7 @@ _LETTERS = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _RAW_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SUB_DIGITS = re.compile(r"_([0-9]+)")
 _SUB_GROUP = re.compile(r"_\{\s*([A-Za-z0-9]+)\s*\}")
+_SUB_LETTER = re.compile(r"_([A-Za-z])(?![A-Za-z0-9_])")  # only for log_e
 _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.?)", re.S)
 _SINGLE = {"(": "lpar", ")": "rpar", "{": "lbrace", "}": "rbrace", ",": "comma",
            "+": "op", "-": "op", "*": "op", "/": "op", "^": "op", "%": "op"}
@@ -328,13 +329,26 @@ def _check_number(text: str, pos: int) -> None:
         raise _fail("number_too_large", f"number {text!r} is too large", pos, literal=text)
 
 
+def _log_with_base(base: str, pos: int) -> _Tok:
+    """log_2, log_{10}, log_e (also after \\log) name the matching function."""
+    name = {"2": "log2", "10": "log10", "e": "ln"}.get(base)
+    if name is None:
+        raise _fail("bad_log_base", "log base must be 2, 10 or e", pos, function="log", base=base[:20],
+                    allowed=["2", "10", "e"])
+    return _Tok("name", name, pos)
+
+
 def _lex_name(norm: str, offs: list[int], i: int) -> tuple[_Tok, int]:
     """A name, with LaTeX subscripts joined: y_1, y_{12} -> y1, y12."""
     m = _LETTERS.match(norm, i)
     if m:
         name, j = m.group(), m.end()
         sub = _SUB_DIGITS.match(norm, j) or _SUB_GROUP.match(norm, j)
+        if name == "log" and not sub:
+            sub = _SUB_LETTER.match(norm, j)
         if sub:
+            if name == "log":
+                return _log_with_base(sub.group(1), offs[i]), sub.end()
             return _Tok("name", name + sub.group(1), offs[i]), sub.end()
         if not norm.startswith("_", j):
             return _Tok("name", name, offs[i]), j
@@ -351,8 +365,11 @@ def _tokenize(norm: str, offs: list[int]) -> list[_Tok]:
             i += 1
         elif ch.isdigit() or (ch == "." and i + 1 < n and norm[i + 1].isdigit()):
             m = _NUMBER.match(norm, i)
-            _check_number(m.group(), offs[i])
-            toks.append(_Tok("num", m.group(), offs[i]))
+            literal = m.group()
+            _check_number(literal, offs[i])
+            if literal.isdigit():  # Python rejects leading zeros in integers ("007")
+                literal = literal.lstrip("0") or "0"
+            toks.append(_Tok("num", literal, offs[i]))
             i = m.end()
         elif ch.isalpha() or ch == "_":
             tok, i = _lex_name(norm, offs, i)
@@ -361,8 +378,13 @@ def _tokenize(norm: str, offs: list[int]) -> list[_Tok]:
             toks.append(tok)
         elif ch == "\\":
             m = _COMMAND.match(norm, i)
-            toks.append(_Tok("cmd", m.group(), offs[i]))
             i = m.end()
+            sub = _SUB_DIGITS.match(norm, i) or _SUB_GROUP.match(norm, i) or _SUB_LETTER.match(norm, i)
+            if m.group() == "\\log" and sub:
+                toks.append(_log_with_base(sub.group(1), offs[m.start()]))
+                i = sub.end()
+            else:
+                toks.append(_Tok("cmd", m.group(), offs[m.start()]))
         elif norm.startswith("**", i):
             toks.append(_Tok("op", "^", offs[i]))
             i += 2
@@ -806,7 +828,8 @@ class _Builder:
             return sympy.Integer(node.value)
         if isinstance(node, ast.Name) and node.id == "e" and "e" not in self.symbols:
             return sympy.E
-        raise _fail("bad_log_base", "log base must be 2, 10 or e (use '.' for decimals)", self.pos(node))
+        raise _fail("bad_log_base", "log base must be 2, 10 or e (use '.' for decimals)", self.pos(node),
+                    function="log", allowed=["2", "10", "e"])
 
     def checked(self, expr: sympy.Expr, node: ast.AST) -> sympy.Expr:
         """Reject results holding oversized exact numbers or undefined values."""
