@@ -12,7 +12,7 @@ from hypothesis.extra.numpy import arrays
 
 from xentlab import kernels as xk
 
-FAST = settings(max_examples=150, deadline=None)
+FAST = settings(max_examples=100, deadline=None)
 RTOL = 1e-12
 
 

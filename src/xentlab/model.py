@@ -60,3 +60,15 @@ class Derivation:
     def result_step(self) -> Step:
         """The step that states the result (later steps, like the one-hot remark, specialise it)."""
         return next(s for s in reversed(self.steps) if s.expr is self.result)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of checking one answer. `message` is a key the feedback templates explain."""
+
+    status: str  # "correct" | "incorrect" | "invalid"
+    diagnosis: tuple[str, ...] = ()
+    expected: Any = None  # number, expression string, or choice id
+    score: float = 0.0
+    message: str = ""  # correct | mistake | wrong | parse_error | timeout | empty | wrong_choice
+    detail: dict[str, Any] = field(default_factory=dict)
