@@ -127,6 +127,91 @@ def solve(kind: str, fmt: str, lang: str, output: Path | None, force: bool, **op
     emit(render_solution(compute(kind, _inputs_from_options(options)), fmt, lang), output, force)
 
 
+@cli.command()
+@click.option("--key", "key_path", type=click.Path(path_type=Path), help="An answer key (key.json from `xentlab worksheet`).")
+@click.option("--item", "item_id", type=int, help="With --key: the item id.")
+@click.option("--kind", help="Check a number against a solve kind (same inputs as `xentlab solve`).")
+@numeric_input_options
+@click.option("--expect", help="Check a formula against this expected formula.")
+@click.option("--answer", required=True, help="The student's answer: a number, a formula, or a choice.")
+@click.option("--rtol", type=float, help="Relative tolerance (default 0.005).")
+@click.option("--atol", type=float, help="Absolute tolerance (default 0).")
+@click.option("--sig-figs", "sig_figs", type=int, help="Accept the value correctly rounded to at least this many significant figures (default 3).")
+@click.option("--format", "fmt", default="text", show_default=True, metavar="json|text|md", help="Output format.")
+@LANG_OPTION
+def check(key_path, item_id, kind, expect, answer, rtol, atol, sig_figs, fmt, lang, **options) -> None:
+    """Check one answer and name the mistake. Exit 0 whenever a verdict is produced."""
+    from xentlab.errors import UsageError
+    from xentlab.render import check_format, check_lang
+
+    check_format(fmt, ("json", "text", "md"))
+    check_lang(lang)
+    modes = [name for name, given in (("--key", key_path), ("--kind", kind), ("--expect", expect)) if given is not None]
+    if len(modes) != 1:
+        raise UsageError("give exactly one of --key (with --item), --kind (with solve inputs) or --expect")
+    overrides = {name: value for name, value in (("rtol", rtol), ("atol", atol), ("sig_figs", sig_figs)) if value is not None}
+    if key_path is not None:
+        from xentlab import answerkey
+
+        if item_id is None:
+            raise UsageError("--key needs --item ID")
+        items = answerkey.load(key_path)
+        if item_id not in items:
+            raise UsageError(f"there is no item {item_id} in {key_path} (items: {min(items)}..{max(items)})" if items else f"{key_path} has no items")
+        verdict = answerkey.check_item(items[item_id], answer, overrides)
+    elif kind is not None:
+        from xentlab.check import check_number
+        from xentlab.mistakes import catalogue, expected_value
+        from xentlab.solve import check_inputs
+
+        inputs = _inputs_from_options(options)
+        check_inputs(kind, inputs)
+        from xentlab.solve import solve as compute
+
+        compute_check = compute(kind, inputs)  # validates the inputs exactly as solve does
+        del compute_check
+        verdict = check_number(answer, expected_value(kind, inputs), catalogue(kind, inputs), overrides)
+    else:
+        from xentlab.check import check_expression
+
+        verdict = check_expression(answer, expect)
+    from xentlab.render import render_verdict
+
+    click.echo(render_verdict(verdict, fmt, lang), nl=False)
+
+
+@cli.command()
+@click.option("--key", "key_path", required=True, type=click.Path(path_type=Path), help="key.json from `xentlab worksheet`.")
+@click.option("--responses", required=True, type=click.Path(path_type=Path), help="CSV with columns student, item, answer (UTF-8, BOM allowed).")
+@OUTPUT_OPTION
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write a Markdown class report here.")
+@LANG_OPTION
+@FORCE_OPTION
+def grade(key_path: Path, responses: Path, output: Path | None, report: Path | None, lang: str, force: bool) -> None:
+    """Grade a class's CSV: every row kept in order, with status, diagnosis and score."""
+    from xentlab import answerkey, grading
+    from xentlab.errors import InputError
+    from xentlab.render import check_lang, render_grade_report, verdict_feedback
+
+    check_lang(lang)
+    items = answerkey.load(key_path)
+    if not responses.is_file():
+        raise InputError(f"responses file {responses} does not exist")
+    header, rows = grading.read_responses(responses.read_bytes())
+    if sys.stderr.isatty() and len(rows) >= 200:
+        with click.progressbar(length=len(rows), label="grading", file=sys.stderr) as bar:
+            verdicts = grading.grade(items, rows, progress=bar.update)
+    else:
+        verdicts = grading.grade(items, rows)
+    feedback = [verdict_feedback(v, lang) for v in verdicts]
+    emit(grading.graded_csv(header, rows, verdicts, feedback), output, force)
+    if report is not None:
+        from xentlab.files import write_text
+
+        write_text(report, render_grade_report(grading.summarise(rows, verdicts, items), lang), force=force)
+        click.echo(f"wrote {report}", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every error becomes one line on stderr and an exit status, never a traceback."""
     try:

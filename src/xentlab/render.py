@@ -237,3 +237,33 @@ def solution_json(solution, lang: str) -> str:
     if solution.probabilities:
         document["probabilities"] = solution.probabilities
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def verdict_feedback(verdict, lang: str, fmt: str = "md") -> str:
+    """The feedback sentence for a verdict, in the chosen language."""
+    words = language_module("feedback", fmt, lang)
+    phrases = [str(getattr(words, f"phrase_{code}")()) for code in verdict.diagnosis]
+    return str(words.feedback(verdict, phrases)).strip()
+
+
+def verdict_document(verdict, lang: str) -> dict:
+    """The JSON shape of `xentlab check` (a public contract)."""
+    return {
+        "status": verdict.status,
+        "diagnosis": list(verdict.diagnosis),
+        "feedback": verdict_feedback(verdict, lang),
+        "expected": verdict.expected,
+        "score": verdict.score,
+    }
+
+
+def render_verdict(verdict, fmt: str, lang: str) -> str:
+    check_format(fmt, ("json", "text", "md"))
+    document = verdict_document(verdict, lang)
+    if fmt == "json":
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return render_template(f"check/{fmt}.j2", fmt, lang, v=verdict, doc=document)
+
+
+def render_grade_report(summary: dict, lang: str) -> str:
+    return render_template("grade/report.md.j2", "md", lang, r=summary, G=language_module("grade", "md", lang))
