@@ -181,11 +181,11 @@ def symbolic_variants(expected):
     if swap:
         variants.append((("swapped_t_y",), expected.xreplace(swap)))
     inner, sign = (-expected, -1) if expected.could_extract_minus_sign() else (expected, 1)
-    terms = sp.Add.make_args(sp.expand(inner))
+    terms = sp.Add.make_args(inner)
     if len(terms) > 1:
         for term in terms:
-            code = "missing_complement" if any(1 - s in term.atoms(sp.Add) or (1 - s) in sp.Add.make_args(term) for s in names.values()) or term.has(sp.log(1 - names.get("y", sp.Dummy()))) else "dropped_term"
-            variants.append(((code,), sign * (inner - term)))
+            complement = any(1 - s in term.atoms(sp.Add) for s in names.values())  # a (1 − t) or (1 − y) factor
+            variants.append((("missing_complement" if complement else "dropped_term",), sign * (inner - term)))
     for size in ("N", "T", "K"):
         if size in names:
             variants += [(("sum_not_mean",), expected * names[size]), (("mean_not_sum",), expected / names[size])]

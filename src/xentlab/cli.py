@@ -164,12 +164,11 @@ def check(key_path, item_id, kind, expect, answer, rtol, atol, sig_figs, fmt, la
         from xentlab.mistakes import catalogue, expected_value
         from xentlab.solve import check_inputs
 
+        from xentlab.solve import solve as worked_solution
+
         inputs = _inputs_from_options(options)
         check_inputs(kind, inputs)
-        from xentlab.solve import solve as compute
-
-        compute_check = compute(kind, inputs)  # validates the inputs exactly as solve does
-        del compute_check
+        worked_solution(kind, inputs)  # the same validation and error messages as `solve`
         verdict = check_number(answer, expected_value(kind, inputs), catalogue(kind, inputs), overrides)
     else:
         from xentlab.check import check_expression
