@@ -24,6 +24,17 @@ def _nproc() -> str:
     return str(os.cpu_count())
 
 
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def machine_info() -> list[str]:
     import numpy as np
 
@@ -31,7 +42,7 @@ def machine_info() -> list[str]:
         f"date:    {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"python:  {platform.python_version()} ({platform.python_implementation()}) on {platform.platform()}",
         f"numpy:   {np.__version__}",
-        f"cpu:     {platform.processor() or platform.machine()}, nproc={_nproc()}",
+        f"cpu:     {_cpu_model()}, nproc={_nproc()}",
     ]
     for var in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         if var in os.environ:

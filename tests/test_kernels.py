@@ -184,6 +184,16 @@ def test_extreme_logits_are_exact():
     np.testing.assert_array_equal(out, [0.0, 1000.0, 1000.0, 0.0])
 
 
+def test_logits_spread_beyond_the_float_range():
+    # z_k − max overflows to −inf: exp gives 0 and the loss is 0 or +inf, never nan
+    z = [1e308, -1e308, 0.0]
+    assert xk.softmax_cross_entropy(z, 0) == 0.0
+    assert xk.softmax_cross_entropy(z, [1, 0, 0]) == 0.0
+    assert xk.softmax_cross_entropy(z, 1) == math.inf
+    assert xk.softmax_cross_entropy(z, [0, 1, 0]) == math.inf
+    assert xk.binary_cross_entropy_with_logits(-1.7e308, 1.0) == 1.7e308
+
+
 def test_softmax_and_log_softmax_hand_values():
     z = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
     e = np.exp(z)
@@ -397,6 +407,7 @@ INVALID = [
     (lambda: xk.cross_entropy([], []), xk.InvalidShapeError, ["empty"]),
     (lambda: xk.cross_entropy(np.full((2, 2, 2), 0.5), [[0, 0], [0, 0]]), xk.InvalidShapeError, ["(2, 2, 2)"]),
     (lambda: xk.cross_entropy(["a", "b"], 0), xk.InvalidValueError, ["real numbers"]),
+    (lambda: xk.cross_entropy([[0.5, 0.5], [1.0]], [0, 0]), xk.InvalidShapeError, ["probabilities must be a rectangular array"]),
     (lambda: xk.softmax_cross_entropy([[0.0, 1.0], [NAN, 0.0]], [0, 0]), xk.InvalidValueError, ["logits in row 1", "nan"]),
     (lambda: xk.softmax_cross_entropy([[0.0, 1.0], [0.0, -INF]], [0, 0]), xk.InvalidValueError, ["logits in row 1", "-inf", "class 1"]),
     (lambda: xk.softmax_cross_entropy([[0.0, 1.0], [0.0, INF]], [[1, 0], [1, 0]]), xk.InvalidValueError, ["row 1", "inf"]),

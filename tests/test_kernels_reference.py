@@ -228,7 +228,7 @@ def test_parity_with_torch():
     torch = pytest.importorskip("torch", reason="torch is not installed; torch.nn.functional parity runs only where it is")
     F = torch.nn.functional
     rng = np.random.default_rng(99)
-    for _ in range(20):
+    for _ in range(12):
         n, k = int(rng.integers(1, 40)), int(rng.integers(2, 10))
         z = rng.normal(0, 3, (n, k))
         lab = rng.integers(0, k, n)
@@ -263,7 +263,7 @@ def test_parity_with_torch():
 
 
 # a few class counts only: each new K costs a proved derivation (about a second)
-FEW_CLASSES = st.sampled_from([2, 3, 5])
+FEW_CLASSES = st.sampled_from([2, 5])
 
 
 class TestLambdifyReference:

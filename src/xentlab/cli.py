@@ -103,11 +103,12 @@ def numeric_input_options(command):
 @click.argument("kind")
 @numeric_input_options
 @click.option("--eps", type=float, help="Clip predictions like np.clip(y, eps, 1 - eps) before taking logs.")
+@click.option("--no-figures", is_flag=True, help="Leave out the figures (md: SVG files beside -o FILE; tex: pgfplots).")
 @click.option("--format", "fmt", default="md", show_default=True, metavar="md|tex|json|text", help="Output format.")
 @LANG_OPTION
 @OUTPUT_OPTION
 @FORCE_OPTION
-def solve(kind: str, fmt: str, lang: str, output: Path | None, force: bool, **options) -> None:
+def solve(kind: str, no_figures: bool, fmt: str, lang: str, output: Path | None, force: bool, **options) -> None:
     """Worked numeric solution: formula, substitution, value.
 
     KIND: cross-entropy, binary-cross-entropy, softmax-cross-entropy, sse, token-loss.
@@ -121,10 +122,22 @@ def solve(kind: str, fmt: str, lang: str, output: Path | None, force: bool, **op
         raise UsageError(f"unknown kind '{kind}'; choose one of: {', '.join(SOLVE_KINDS)}")
     check_format(fmt)
     check_lang(lang)
-    from xentlab.render import render_solution
+    from xentlab.render import render_solution, solution_svgs
     from xentlab.solve import solve as compute
 
-    emit(render_solution(compute(kind, _inputs_from_options(options)), fmt, lang), output, force)
+    solution = compute(kind, _inputs_from_options(options))
+    figures = None
+    if not no_figures and fmt == "tex":
+        figures = []
+    elif not no_figures and fmt == "md" and output is not None:  # SVGs live beside the Markdown that links them
+        from xentlab.files import write_text
+
+        figures = []
+        for svg in solution_svgs(solution, lang):
+            path = output.with_name(f"{output.stem}.{svg['name']}.svg")
+            write_text(path, svg["svg"], force=force)
+            figures.append({"file": path.name, "caption": svg["caption"]})
+    emit(render_solution(solution, fmt, lang, figures), output, force)
 
 
 @cli.command()
@@ -206,9 +219,116 @@ def grade(key_path: Path, responses: Path, output: Path | None, report: Path | N
     emit(grading.graded_csv(header, rows, verdicts, feedback), output, force)
     if report is not None:
         from xentlab.files import write_text
+        from xentlab.render import report_svgs
 
-        write_text(report, render_grade_report(grading.summarise(rows, verdicts, items), lang), force=force)
+        summary = grading.summarise(rows, verdicts, items)
+        figures = []
+        for svg in report_svgs(summary, lang):  # charts beside the report, linked from it
+            path = report.with_name(f"{report.stem}.{svg['name']}.svg")
+            write_text(path, svg["svg"], force=force)
+            figures.append({"file": path.name, "caption": svg["caption"], "name": svg["name"]})
+        write_text(report, render_grade_report(summary, lang, figures), force=force)
         click.echo(f"wrote {report}", err=True)
+
+
+TEX_PACKAGES = "texlive-luatex texlive-lang-japanese texlive-latex-recommended latexmk"
+
+
+@cli.command()
+@click.option("--count", type=int, required=True, metavar="N", help="Number of questions (1–200).")
+@click.option("--seed", type=int, required=True, metavar="S", help="Random seed (≥ 0): the same seed gives the same sheet.")
+@click.option("--types", metavar="a,b,…", help="Problem types to use, comma-separated, cycled in this order (default: all).")
+@click.option("--difficulty", type=int, default=2, show_default=True, metavar="1|2|3", help="Scales K, N and how much is given.")
+@click.option("--format", "fmt", default="md", show_default=True, metavar="md|tex", help="Output format.")
+@LANG_OPTION
+@click.option("--pdf", is_flag=True, help="Also compile each .tex to PDF with lualatex (needs --format tex).")
+@click.option("--variants", type=int, metavar="V", help="Write V student variants to DIR/variant-01/ … (1–100), each with its own seed and key.")
+@click.option("-o", "--output", "directory", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory to write into.")
+@click.option("--force", is_flag=True, help="Write into a non-empty directory, replacing the files of the same name.")
+def worksheet(count: int, seed: int, types: str | None, difficulty: int, fmt: str, lang: str, pdf: bool,
+              variants: int | None, directory: Path, force: bool) -> None:
+    """A printable worksheet, its answer key with worked solutions, and key.json.
+
+    Writes DIR/worksheet.<fmt>, DIR/answers.<fmt> and DIR/key.json (with --pdf also the two PDFs).
+    Item i draws from seed S and i; variant v uses the seed recorded in its key.json.
+    """
+    import shutil
+
+    from xentlab import worksheet as ws
+    from xentlab.errors import OutputExistsError, ToolMissingError, UsageError
+
+    ws.check_options(count, difficulty, variants, fmt, lang)
+    if seed < 0:
+        raise UsageError(f"--seed must be 0 or more, got {seed}")
+    chosen = ws.parse_types(types)
+    if pdf and fmt != "tex":
+        raise UsageError("--pdf needs --format tex")
+    if pdf and shutil.which("lualatex") is None:
+        raise ToolMissingError(f"--pdf needs lualatex, which is not installed; install it with: apt-get install {TEX_PACKAGES}")
+    if directory.exists() and not directory.is_dir():
+        raise OutputExistsError(f"{directory} exists and is not a directory")
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        raise OutputExistsError(f"{directory} is not empty; use --force to replace the files in it")
+
+    sheets = [(Path("."), seed, None)] if variants is None else [
+        (Path(f"variant-{v:02d}"), ws.variant_seed(seed, v), v) for v in range(1, variants + 1)]
+    files: list[tuple[Path, bytes]] = []
+
+    def make(entry) -> None:
+        folder, sheet_seed, variant = entry
+        sheet = ws.build(sheet_seed, count, chosen, difficulty, variant=variant, base_seed=seed if variant else None)
+        worksheet_text, answers_text = ws.render(sheet, fmt, lang)
+        files.extend([(folder / f"worksheet.{fmt}", worksheet_text.encode("utf-8")),
+                      (folder / f"answers.{fmt}", answers_text.encode("utf-8")),
+                      (folder / "key.json", ws.key_json(sheet, lang, fmt).encode("utf-8"))])
+
+    if sys.stderr.isatty() and len(sheets) >= 5:
+        with click.progressbar(sheets, label="worksheets", file=sys.stderr) as bar:
+            for entry in bar:
+                make(entry)
+    else:
+        for entry in sheets:
+            make(entry)
+    if pdf:
+        sources = [(path, data) for path, data in files if path.suffix == ".tex"]
+        files += [(path.with_suffix(".pdf"), data) for path, data in zip((p for p, _ in sources), _compile_pdfs([d for _, d in sources]))]
+
+    from xentlab.files import write_bytes
+
+    for path, data in files:  # everything is built before the first byte is written
+        (directory / path).parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(directory / path, data, force=force)
+    click.echo(f"wrote {len(files)} files to {directory}", err=True)
+
+
+def _compile_pdfs(sources: list[bytes]) -> list[bytes]:
+    """Each LaTeX source compiled with lualatex (through latexmk when present) in its own temporary
+    directory, a few at a time; only the PDF bytes come back, so no aux file reaches the output."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        return list(pool.map(_compile_pdf, sources))
+
+
+def _compile_pdf(source: bytes) -> bytes:
+    import shutil
+    import subprocess
+    import tempfile
+
+    latexmk, lualatex = shutil.which("latexmk"), shutil.which("lualatex")
+    command = ([latexmk, "-lualatex", "-quiet", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"] if latexmk
+               else [lualatex, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"])
+    # fixed dates and IDs, so the same source gives the same PDF bytes
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+    with tempfile.TemporaryDirectory(prefix="xentlab-tex-") as tmp:
+        (Path(tmp) / "doc.tex").write_bytes(source)
+        proc = subprocess.run(command, cwd=tmp, capture_output=True, text=True, env=env, timeout=600)
+        pdf = Path(tmp) / "doc.pdf"
+        if proc.returncode != 0 or not pdf.is_file():
+            log = (Path(tmp) / "doc.log").read_text(encoding="utf-8", errors="replace") if (Path(tmp) / "doc.log").is_file() else proc.stdout
+            first = next((line for line in log.splitlines() if line.startswith("!")), f"exit status {proc.returncode}")
+            raise XentlabError(f"lualatex could not compile the worksheet: {first.strip()}")
+        return pdf.read_bytes()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,7 +17,11 @@ Validation
     :class:`InvalidInputError` (itself a :class:`xentlab.errors.InputError`, so
     a ``ValueError``) with a one-line message naming the 0-based row and the
     offending value, e.g. ``probabilities in row 1 sum to 0.95, not 1 (within
-    1e-6)``.  The checks are whole-array reductions (a minimum and a row sum); the first offending row is only searched for once something failed.
+    1e-6)``.  The checks are whole-array reductions (a minimum and a row sum,
+    or a single integer maximum); the first offending row is only searched for
+    once something failed.  For float32 input the row sums are taken in
+    float32 and only rows that fail are re-summed in float64, so the 1e-6
+    boundary holds to float32 rounding (about 1e-7).
 
 Semantics
     ``0 * log 0`` counts as 0 (``xlogy``): a zero probability in a class whose
@@ -61,6 +65,7 @@ __all__ = [
     "validate_probs",
     "validate_logits",
     "validate_labels",
+    "LAMBDIFY_KINDS",
 ]
 
 UNITS = {"e": "nats", "2": "bits", "10": "decimal"}
@@ -110,7 +115,7 @@ def _reduction(reduction: str) -> str:
 
 def _log_scale(base) -> float:
     """ln(base): the natural-log loss is divided by it."""
-    key = str(base) if isinstance(base, int) and not isinstance(base, bool) else base
+    key = str(int(base)) if isinstance(base, (int, np.integer)) and not isinstance(base, bool) else base
     if not isinstance(key, str) or key not in _LN:
         raise InvalidOptionError(f"unknown base {base!r}; valid choices: {', '.join(map(repr, UNITS))}")
     return _LN[key]
@@ -129,9 +134,16 @@ def _fmt_tol(tol: float) -> str:
     return f"{tol:.0e}".replace("e-0", "e-")  # 1e-06 → 1e-6
 
 
+def _asarray(x, label: str) -> np.ndarray:
+    try:
+        return np.asarray(x)
+    except ValueError as exc:  # ragged nested lists
+        raise InvalidShapeError(f"{label} must be a rectangular array: {exc}") from None
+
+
 def _as_float(x, label: str, dtype=np.float64) -> np.ndarray:
     """x as a float32/float64 array (no copy when it already is one)."""
-    a = np.asarray(x)
+    a = _asarray(x, label)
     kind = a.dtype.kind
     if kind == "f":
         if a.dtype != np.float64 and a.dtype != np.float32:
@@ -289,7 +301,7 @@ def _check_finite(a2: np.ndarray, label: str, per_class: bool = True) -> None:
 
 def _labels(target, n: int, k: int) -> np.ndarray:
     """Integer class labels (n,) in 0..k-1, as intp."""
-    lab = np.asarray(target).reshape(-1)
+    lab = _asarray(target, "target labels").reshape(-1)
     kind = lab.dtype.kind
     if kind == "f":
         with np.errstate(invalid="ignore"):
@@ -313,7 +325,7 @@ def _labels(target, n: int, k: int) -> np.ndarray:
 
 def _split_target(target, ref: np.ndarray, ref_label: str):
     """('labels', array) when target has shape ref.shape[:-1], ('dense', array) when ref.shape."""
-    t = np.asarray(target)
+    t = _asarray(target, "targets")
     if t.shape == ref.shape:
         return "dense", t
     if t.shape == ref.shape[:-1]:
@@ -345,25 +357,25 @@ def _finish(per: np.ndarray, reduction: str, scale: float, single: bool):
 # --------------------------------------------------------------------------- public validators
 
 
-def validate_probs(probs, *, check_sum: bool = True, label: str = "probabilities") -> np.ndarray:
+def validate_probs(probs, *, check_sum: bool = True, name: str = "probabilities") -> np.ndarray:
     """Return probs as a float array after checking it: shape (K,) or (N, K),
     non-empty, finite, ≥ 0, each row summing to 1 within ROW_SUM_TOL (or, with
-    check_sum=False, each value in [0, 1])."""
-    y = _as_float(probs, label)
-    _check_dist(_as_rows(y, label), label, check_sum)
+    check_sum=False, each value in [0, 1]).  name is what messages call it."""
+    y = _as_float(probs, name)
+    _check_dist(_as_rows(y, name), name, check_sum)
     return y
 
 
-def validate_logits(logits, *, label: str = "logits") -> np.ndarray:
+def validate_logits(logits, *, name: str = "logits") -> np.ndarray:
     """Return logits as a float array after checking shape (K,)/(N, K), non-empty and finite."""
-    z = _as_float(logits, label)
-    _check_finite(_as_rows(z, label), label)
+    z = _as_float(logits, name)
+    _check_finite(_as_rows(z, name), name)
     return z
 
 
 def validate_labels(labels, classes: int) -> np.ndarray:
     """Return integer class labels (shape () or (N,)) as intp after checking they lie in 0..classes-1."""
-    lab = np.asarray(labels)
+    lab = _asarray(labels, "target labels")
     if lab.ndim > 1:
         raise InvalidShapeError(f"target labels must be a scalar or have shape (N,), got shape {lab.shape}")
     if lab.size == 0:
@@ -440,9 +452,9 @@ def binary_cross_entropy(probs, target, *, reduction: str = "mean", base: str = 
     probability of an outcome whose target weight is positive gives +inf.
     """
     reduction, scale = _reduction(reduction), _log_scale(base)
-    y = _as_float(probs, "probability")
+    y = _as_float(probs, "probabilities")
     y1 = _as_samples(y, "probabilities")
-    t = np.asarray(target)
+    t = _asarray(target, "targets")
     if t.shape != y.shape:
         raise InvalidShapeError(f"targets have shape {t.shape} but probabilities have shape {y.shape}; they must match")
     t1 = _as_samples(_as_float(t, "targets", dtype=y.dtype), "targets")
@@ -481,22 +493,23 @@ def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean",
     for any |z|.  z = 1000, t = 1 gives exactly 0; z = −1000, t = 1 gives 1000.
     """
     reduction, scale = _reduction(reduction), _log_scale(base)
-    z = _as_float(logits, "logit")
+    z = _as_float(logits, "logits")
     z1 = _as_samples(z, "logits")
-    t = np.asarray(target)
+    t = _asarray(target, "targets")
     if t.shape != z.shape:
         raise InvalidShapeError(f"targets have shape {t.shape} but logits have shape {z.shape}; they must match")
     t1 = _as_samples(_as_float(t, "targets", dtype=z.dtype), "targets")
     _check_unit(t1, "target")
     _check_finite(z1.reshape(-1, 1), "logit", per_class=False)
-    per = np.subtract(1.0, t1)
-    per *= z1  # (1 − t)·z, used where z > 0
-    tz = np.multiply(t1, z1)
-    np.negative(tz, out=tz)  # −t·z, used where z ≤ 0
-    np.copyto(per, tz, where=z1 <= 0)
-    np.abs(z1, out=tz)
-    np.negative(tz, out=tz)
-    per += np.logaddexp(0.0, tz, out=tz)
+    with np.errstate(over="ignore"):  # |z| near the float maximum: the loss is +inf
+        per = np.subtract(1.0, t1)
+        per *= z1  # (1 − t)·z, used where z > 0
+        tz = np.multiply(t1, z1)
+        np.negative(tz, out=tz)  # −t·z, used where z ≤ 0
+        np.copyto(per, tz, where=z1 <= 0)
+        np.abs(z1, out=tz)
+        np.negative(tz, out=tz)
+        per += np.logaddexp(0.0, tz, out=tz)
     return _finish(per, reduction, scale, z.ndim == 0)
 
 
@@ -506,7 +519,8 @@ def _shifted_logits(z2: np.ndarray, label: str):
     # NaN or +inf reaches the row max; −inf only the global min
     if not (np.isfinite(m.max()) and np.isfinite(z2.min())):
         _raise_first_bad(z2, label, "finite")
-    return m, z2 - m[:, None]
+    with np.errstate(over="ignore"):  # a spread beyond the float range: exp gives 0, as it should
+        return m, z2 - m[:, None]
 
 
 def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str = "e"):
@@ -527,7 +541,8 @@ def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str 
     if form == "labels":
         lab = _labels(t, n, k)
         m, e = _shifted_logits(z2, "logits")
-        gap = np.subtract(m, _gather(z2, lab))  # m − z_label ≥ 0
+        with np.errstate(over="ignore"):
+            gap = np.subtract(m, _gather(z2, lab))  # m − z_label ≥ 0 (+inf if beyond the float range)
         np.exp(e, out=e)
         per = np.log(_row_sum(e))
         per += gap
@@ -536,7 +551,12 @@ def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str 
     t2 = _as_rows(_as_float(t, "targets", dtype=z.dtype), "targets")
     tsum = _check_dist(t2, "targets")
     m, e = _shifted_logits(z2, "logits")
-    tz = np.einsum("ij,ij->i", t2, e)  # Σ t_k (z_k − m) ≤ 0
+    with np.errstate(invalid="ignore"):
+        tz = np.einsum("ij,ij->i", t2, e)  # Σ t_k (z_k − m) ≤ 0
+        nan_rows = np.isnan(tz)  # 0·(−inf): a logit spread beyond the float range
+        if nan_rows.any():
+            tr = t2[nan_rows]
+            tz[nan_rows] = np.where(tr == 0, 0.0, tr * e[nan_rows]).sum(axis=1)
     np.exp(e, out=e)
     per = np.log(_row_sum(e))
     per *= tsum
@@ -583,8 +603,10 @@ def sse(pred, target, *, half: bool = False, reduction: str = "sum"):
         diff.reshape(-1)[lab + np.arange(0, n * k, k)] -= 1.0
     else:
         t2 = _as_rows(_as_float(t, "targets", dtype=y.dtype), "targets")
-        diff = np.subtract(y2, t2)
-    per = np.einsum("ij,ij->i", diff, diff)
+        with np.errstate(over="ignore", invalid="ignore"):
+            diff = np.subtract(y2, t2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        per = np.einsum("ij,ij->i", diff, diff)
     # NaN or inf anywhere in a row reaches that row's sum; a finite-but-huge input may overflow to inf
     if not np.isfinite(per).all():
         _check_finite(y2, "predictions")
@@ -645,6 +667,14 @@ def _derived(kind: str, classes: int | None):
     return d.result, [y[q] for q in range(1, classes + 1)], [t[q] for q in range(1, classes + 1)]
 
 
+def _as_result(out, like: np.ndarray) -> np.ndarray:
+    """The compiled expression's value as a fresh (N,) array of like's dtype
+    (a constant expression, or one without every column, may not be (N,))."""
+    if isinstance(out, np.ndarray) and out.base is None and out.shape == like.shape and out.dtype == like.dtype:
+        return out  # already a fresh array (not a view of an input column)
+    return np.array(np.broadcast_to(np.asarray(out, dtype=like.dtype), like.shape))
+
+
 @functools.lru_cache(maxsize=64)
 def _lambdify_cached(kind: str, classes: int | None):
     import sympy
@@ -661,7 +691,22 @@ def _lambdify_cached(kind: str, classes: int | None):
         raise XentlabError(
             f"derived {kind} loss has symbols {sorted(map(str, stray))} besides y and t; cannot lambdify it"
         )
-    raw = sympy.lambdify(plain_y + plain_t, expr, "numpy", cse=True)
+    # A loss derived as −t1·log y1 − t2·log y2 − … prints as (−t1)·log(y1) − …: one
+    # extra negated column per class.  Compile −E instead and negate once at the end
+    # (exact: negation only flips a sign bit).
+    flip = expr.could_extract_minus_sign()
+    compiled = sympy.lambdify(plain_y + plain_t, -expr if flip else expr, "numpy", cse=True)
+
+    if flip:
+
+        def raw(*columns):
+            out = compiled(*columns)
+            if isinstance(out, np.ndarray) and out.base is None:  # a temporary of our own
+                return np.negative(out, out=out)
+            return np.negative(out)
+
+    else:
+        raw = compiled
     k = len(ys)
 
     if kind == "binary":
@@ -674,8 +719,8 @@ def _lambdify_cached(kind: str, classes: int | None):
                 raise InvalidShapeError(
                     f"targets have shape {np.shape(target)} but probabilities have shape {y.shape}; they must match"
                 )
-            out = np.broadcast_to(np.asarray(raw(y1, t1), dtype=y1.dtype), y1.shape)
-            return float(out[0]) if y.ndim == 0 else np.array(out)
+            out = _as_result(raw(y1, t1), y1)
+            return float(out[0]) if y.ndim == 0 else out
 
     else:
 
@@ -689,15 +734,15 @@ def _lambdify_cached(kind: str, classes: int | None):
                     f"{y.shape} and {t.shape}"
                 )
             t2 = _as_rows(t, "targets")
-            out = raw(*y2.T, *t2.T)  # one argument per class column
-            out = np.broadcast_to(np.asarray(out, dtype=y2.dtype), (y2.shape[0],))
-            return float(out[0]) if y.ndim == 1 else np.array(out)
+            out = _as_result(raw(*y2.T, *t2.T), y2[:, 0])  # one argument per class column
+            return float(out[0]) if y.ndim == 1 else out
 
     loss.__name__ = f"{kind.replace('-', '_')}_loss_{k}" if kind != "binary" else "binary_loss"
     loss.__doc__ = (
         f"Per-sample {kind} loss evaluated from the derived SymPy expression\n\n    {expr}\n\n"
-        "compiled by sympy.lambdify(..., 'numpy', cse=True).  It evaluates the formula verbatim: "
-        "shapes are checked but values are not, and 0·log 0 gives nan here (the kernels use xlogy)."
+        "compiled by sympy.lambdify(..., 'numpy', cse=True) (as −(−E) when E carries a leading minus).  "
+        "It evaluates the formula verbatim: shapes are checked but values are not, and 0·log 0 gives "
+        "nan here (the kernels use xlogy)."
     )
     loss.expr = expr
     return loss

@@ -16,6 +16,8 @@ K, N, T, V = sp.symbols("K N T V", integer=True, positive=True)
 y_scalar = sp.Symbol("y", positive=True)
 t_scalar = sp.Symbol("t", nonnegative=True)
 
+p_scalar = sp.Symbol("p", positive=True)  # one probability, as on a figure's axis
+
 # Names on the left-hand side of a step.
 L = sp.Symbol("L", positive=True)
 E = sp.Symbol("E", real=True)

@@ -70,6 +70,8 @@ MAX_SOURCE_LENGTH = 4000  # generated Python text (NFKC can expand characters)
 MAX_NODES = 300  # expression nodes in the Python AST
 MAX_DEPTH = 100  # AST depth; keeps the recursive builder far from the recursion limit
 MAX_BRACKET_DEPTH = 40  # ( { nesting, checked before ast.parse
+MAX_CALL_DEPTH = 4  # functions inside functions: SymPy's sign checks on numeric
+#                     arguments (log(log(...(2)))) cost exponential time in the depth.
 MAX_INT_DIGITS = 15  # integer literals: |n| < 10**15
 MAX_SIGNIFICANT_DIGITS = 20  # decimal literals (a float repr needs at most 17)
 MAX_SCI_EXPONENT = 400  # the "e-3" part of a literal
@@ -85,7 +87,7 @@ ERROR_CODES: dict[str, str] = {
     "bad_character": "control, format/bidi, surrogate or otherwise unsupported character",
     "percent_sign": "'%' where it is not accepted",
     "unknown_command": "a LaTeX command outside the supported subset",
-    "syntax": "not a well-formed expression (detail['reason'] says why)",
+    "syntax": "not a well-formed expression (detail['subcode'] says why)",
     "unexpected_comma": "a comma outside function arguments (decimal comma?)",
     "forbidden_syntax": "valid Python syntax that is not part of the language",
     "unknown_name": "a variable name that is not allowed here",
@@ -106,7 +108,13 @@ class AnswerParseError(InputError):
 
     ``code`` is a stable snake_case key (see ``ERROR_CODES``), ``offset`` a
     0-based index into the original text (or None when the whole text is at
-    fault) and ``detail`` a dict with what a translator needs.
+    fault) and ``detail`` a dict with what a translator needs: e.g. ``name``,
+    ``function``/``expected``/``got``, ``limit``, ``codepoint``/``char_name``,
+    ``command``, ``token``, and ``subcode`` where one code has several causes
+    (syntax: unexpected/incomplete/unmatched_bracket/...; too_deep:
+    brackets/expression/function_nesting; number_too_large: power/
+    intermediate/root_of_large_number; exponent_too_large: too_large/
+    nested_power).
     """
 
     def __init__(self, code: str, message: str, offset: int | None = None, detail: dict | None = None):
@@ -215,6 +223,7 @@ _CHAR_MAP = {
 _ALLOWED_ASCII = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 +-*/^().,_{}\\%"
 )
+_SPACING_PUNCT = frozenset("!;:")  # only as the LaTeX spacing commands \! \; \:
 _CHAR_HINTS = {
     "!": "factorial is not supported",
     "=": "type only the expression, without '='",
@@ -274,7 +283,7 @@ def _normalise(text: str, start: int, end: int) -> tuple[str, list[int]]:
         for c in folded:
             c = _CHAR_MAP.get(c, c)
             for d in c:
-                if d not in _ALLOWED_ASCII:
+                if d not in _ALLOWED_ASCII and not (d in _SPACING_PUNCT and out and out[-1] == "\\"):
                     raise _char_error(ch, i)
                 out.append(d)
                 offs.append(i)
@@ -310,23 +319,23 @@ _SINGLE = {"(": "lpar", ")": "rpar", "{": "lbrace", "}": "rbrace", ",": "comma",
 
 def _check_number(text: str, pos: int) -> None:
     """Literal size limits, before Python or Fraction ever converts it."""
+    def too_large(why: str, limit: int | None = None) -> AnswerParseError:
+        return _fail("number_too_large", f"number {why}", pos, subcode="literal", literal=text[:40], limit=limit)
+
     mantissa, _, exp = text.lower().partition("e")
     if exp and abs(int(exp)) > MAX_SCI_EXPONENT:
-        raise _fail("number_too_large", f"number {text!r} has too large an exponent", pos,
-                    literal=text, limit=MAX_SCI_EXPONENT)
+        raise too_large(f"has an exponent beyond {MAX_SCI_EXPONENT}", MAX_SCI_EXPONENT)
     if "." not in mantissa and not exp:
         if len(mantissa.lstrip("0")) > MAX_INT_DIGITS:
-            raise _fail("number_too_large", f"number has more than {MAX_INT_DIGITS} digits", pos,
-                        literal=text[:40], limit=MAX_INT_DIGITS)
+            raise too_large(f"has more than {MAX_INT_DIGITS} digits", MAX_INT_DIGITS)
         return
     digits = mantissa.replace(".", "").lstrip("0")
     if "." in mantissa:
-        digits = digits.rstrip("0") if digits else digits
+        digits = digits.rstrip("0")
     if len(digits) > MAX_SIGNIFICANT_DIGITS:
-        raise _fail("number_too_large", f"number has more than {MAX_SIGNIFICANT_DIGITS} significant digits",
-                    pos, literal=text[:40], limit=MAX_SIGNIFICANT_DIGITS)
+        raise too_large(f"has more than {MAX_SIGNIFICANT_DIGITS} significant digits", MAX_SIGNIFICANT_DIGITS)
     if not math.isfinite(float(text)):
-        raise _fail("number_too_large", f"number {text!r} is too large", pos, literal=text)
+        raise too_large("is too large")
 
 
 def _log_with_base(base: str, pos: int) -> _Tok:
@@ -437,16 +446,16 @@ def _check_brackets(toks: list[_Tok]) -> None:
             stack.append(t)
             if len(stack) > MAX_BRACKET_DEPTH:
                 raise _fail("too_deep", f"brackets nested more than {MAX_BRACKET_DEPTH} deep", t.pos,
-                            limit=MAX_BRACKET_DEPTH)
+                            limit=MAX_BRACKET_DEPTH, subcode="brackets")
         elif t.kind in _CLOSERS:
             if not stack:
-                raise _fail("syntax", f"unmatched {t.text!r}", t.pos, reason="unmatched_bracket")
+                raise _fail("syntax", f"unmatched {t.text!r}", t.pos, subcode="unmatched_bracket")
             opener = stack.pop()
             if _OPENERS[opener.kind] != t.kind:
                 raise _fail("syntax", f"{t.text!r} does not match {opener.text!r}", t.pos,
-                            reason="mismatched_bracket")
+                            subcode="mismatched_bracket")
     if stack:
-        raise _fail("syntax", f"{stack[-1].text!r} is never closed", stack[-1].pos, reason="unclosed_bracket")
+        raise _fail("syntax", f"{stack[-1].text!r} is never closed", stack[-1].pos, subcode="unclosed_bracket")
 
 
 def _match(toks: list[_Tok], i: int) -> int:
@@ -469,10 +478,10 @@ def _expand_frac(toks: list[_Tok]) -> list[_Tok]:
         t = toks[i]
         if t.kind == "frac":
             if i + 1 >= len(toks) or toks[i + 1].kind != "lbrace":
-                raise _fail("syntax", "\\frac needs {numerator}{denominator}", t.pos, reason="frac_arguments")
+                raise _fail("syntax", "\\frac needs {numerator}{denominator}", t.pos, subcode="frac_arguments")
             j = _match(toks, i + 1)
             if j + 1 >= len(toks) or toks[j + 1].kind != "lbrace":
-                raise _fail("syntax", "\\frac needs {numerator}{denominator}", t.pos, reason="frac_arguments")
+                raise _fail("syntax", "\\frac needs {numerator}{denominator}", t.pos, subcode="frac_arguments")
             k = _match(toks, j + 1)
             toks.insert(k + 1, _Tok("rpar", ")", toks[k].pos))
             toks.insert(j + 1, _Tok("op", "/", toks[j + 1].pos))
@@ -576,7 +585,7 @@ def _emit(toks: list[_Tok], end_offset: int) -> _Source:
         depth += (c == "(") - (c == ")")
         if depth > MAX_BRACKET_DEPTH:
             raise _fail("too_deep", f"expression nested more than {MAX_BRACKET_DEPTH} deep", o,
-                        limit=MAX_BRACKET_DEPTH)
+                        limit=MAX_BRACKET_DEPTH, subcode="brackets")
     return _Source(text, offs, owner, ["**" if t.text == "^" else t.text for t in toks])
 
 
@@ -608,13 +617,13 @@ def _to_python(text: str, start: int, end: int, symbols: Mapping[str, sympy.Expr
 def _syntax_error(src: _Source, err: SyntaxError) -> AnswerParseError:
     idx = (err.offset or 0) - 1
     if err.lineno not in (None, 1) or idx < 0 or idx >= len(src.text):
-        return _fail("syntax", "the expression is incomplete", src.offs[-1], reason="incomplete")
+        return _fail("syntax", "the expression is incomplete", src.offs[-1], subcode="incomplete")
     while idx < len(src.text) and src.toks[idx] < 0:
         idx += 1
     if idx >= len(src.text):
-        return _fail("syntax", "the expression is incomplete", src.offs[-1], reason="incomplete")
+        return _fail("syntax", "the expression is incomplete", src.offs[-1], subcode="incomplete")
     token = src.tok_texts[src.toks[idx]]
-    return _fail("syntax", f"unexpected {token!r}", src.offs[idx], reason="unexpected", token=token)
+    return _fail("syntax", f"unexpected {token!r}", src.offs[idx], subcode="unexpected", token=token)
 
 
 def _parse_ast(src: _Source) -> ast.expr:
@@ -623,9 +632,9 @@ def _parse_ast(src: _Source) -> ast.expr:
     except SyntaxError as err:
         raise _syntax_error(src, err) from None
     except (RecursionError, MemoryError):
-        raise _fail("too_deep", "the expression is nested too deeply", None, limit=MAX_BRACKET_DEPTH) from None
+        raise _fail("too_deep", "the expression is nested too deeply", None, subcode="parser") from None
     except ValueError:  # e.g. NUL; unreachable after the character checks
-        raise _fail("syntax", "the expression cannot be read", None, reason="invalid") from None
+        raise _fail("syntax", "the expression cannot be read", None, subcode="invalid") from None
     return tree.body
 
 
@@ -640,17 +649,17 @@ def _forbidden(node: ast.AST, pos: int, what: str) -> AnswerParseError:
 def _validate(root: ast.expr, src: _Source) -> None:
     """Whitelist walk, iterative, so a hostile tree cannot exhaust the stack."""
     count = 0
-    stack: list[tuple[ast.expr, int]] = [(root, 1)]
+    stack: list[tuple[ast.expr, int, int]] = [(root, 1, 0)]
     while stack:
-        node, depth = stack.pop()
-        pos = src.offs[getattr(node, "col_offset", 0)]
+        node, depth, calls = stack.pop()
+        pos = src.offs[node.col_offset]
         count += 1
         if count > MAX_NODES:
             raise _fail("too_many_nodes", f"the expression has more than {MAX_NODES} parts", None,
                         limit=MAX_NODES)
         if depth > MAX_DEPTH:
             raise _fail("too_deep", f"the expression is nested more than {MAX_DEPTH} deep", pos,
-                        limit=MAX_DEPTH)
+                        limit=MAX_DEPTH, subcode="expression")
         children: list[ast.expr] = []
         if isinstance(node, ast.BinOp):
             if not isinstance(node.op, _BINOPS):
@@ -673,6 +682,10 @@ def _validate(root: ast.expr, src: _Source) -> None:
             for arg in node.args:
                 if isinstance(arg, ast.Starred):
                     raise _forbidden(arg, src.offs[arg.col_offset], "'*' before an argument")
+            calls += 1
+            if calls > MAX_CALL_DEPTH:
+                raise _fail("too_deep", f"functions nested more than {MAX_CALL_DEPTH} deep", pos,
+                            limit=MAX_CALL_DEPTH, subcode="function_nesting")
             children = list(node.args)
         elif isinstance(node, ast.Tuple):
             comma = src.offs[node.elts[0].end_col_offset] if node.elts else pos
@@ -682,7 +695,7 @@ def _validate(root: ast.expr, src: _Source) -> None:
             raise _forbidden(node, src.offs[node.value.end_col_offset], "'.' after a value")
         else:
             raise _forbidden(node, pos, "this construct")
-        stack.extend((child, depth + 1) for child in reversed(children))
+        stack.extend((child, depth + 1, calls) for child in reversed(children))
 
 
 # --- step 5: build SymPy objects ------------------------------------------
@@ -705,8 +718,9 @@ class _Builder:
             return self.name(node)
         if isinstance(node, ast.UnaryOp):
             operand = self.build(node.operand)
-            return self.checked(sympy.Mul(sympy.S.NegativeOne, operand), node) \
-                if isinstance(node.op, ast.USub) else operand
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            return self.checked(sympy.Mul(sympy.S.NegativeOne, operand), node)
         if isinstance(node, ast.BinOp):
             return self.binop(node)
         if isinstance(node, ast.Call):
@@ -744,7 +758,7 @@ class _Builder:
             return self.checked(sympy.Add(left, sympy.Mul(sympy.S.NegativeOne, right)), node)
         if isinstance(node.op, ast.Mult):
             return self.product(left, right, node)
-        if right.is_zero:
+        if right == 0:  # structural: SymPy's .is_zero may evalf deep numeric trees
             raise _fail("undefined", "division by zero", self.op_pos(node), operator="/")
         self.check_power_cost(right, sympy.S.NegativeOne, node)
         return self.product(left, sympy.Pow(right, sympy.S.NegativeOne), node)
@@ -761,21 +775,21 @@ class _Builder:
         cost = sum(_root_cost(f) for f in sympy.Mul.make_args(left) + sympy.Mul.make_args(right))
         if cost > MAX_ROOT_BITS:
             raise _fail("number_too_large", "roots of numbers this large are not supported", self.pos(node),
-                        limit=MAX_ROOT_BITS, reason="root_of_large_number")
+                        limit=MAX_ROOT_BITS, subcode="root_of_large_number")
         return self.checked(sympy.Mul(left, right), node)
 
     def power(self, node: ast.BinOp) -> sympy.Expr:
         for sub in ast.walk(node.right):
             if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Pow):
                 raise _fail("exponent_too_large", "powers inside an exponent are not supported",
-                            self.op_pos(sub), reason="nested_power")
+                            self.op_pos(sub), subcode="nested_power")
         base = self.build(node.left)
         exponent = self.build(node.right)
         if not exponent.free_symbols:
             value = evaluate(exponent, {})
             if math.isnan(value) or abs(value) > MAX_EXPONENT:
                 raise _fail("exponent_too_large", f"exponent larger than {MAX_EXPONENT}", self.op_pos(node),
-                            limit=MAX_EXPONENT, reason="too_large")
+                            limit=MAX_EXPONENT, subcode="too_large")
         self.check_power_cost(base, exponent, node)
         return self.checked(sympy.Pow(base, exponent), node)
 
@@ -787,16 +801,16 @@ class _Builder:
         if exponent.is_Integer:
             if bits * abs(int(exponent)) > MAX_EXACT_BITS:
                 raise _fail("number_too_large", "the power is too large to compute exactly", self.pos(node),
-                            limit=MAX_EXACT_BITS, reason="power")
+                            limit=MAX_EXACT_BITS, subcode="power")
         elif bits * abs(exponent.p) > MAX_ROOT_BITS:
             raise _fail("number_too_large", "roots of numbers this large are not supported", self.pos(node),
-                        limit=MAX_ROOT_BITS, reason="root_of_large_number")
+                        limit=MAX_ROOT_BITS, subcode="root_of_large_number")
 
     def call(self, node: ast.Call) -> sympy.Expr:
         fname = node.func.id
         if fname not in _FUNCTIONS:
             if fname in self.symbols or fname in _CONSTANTS:  # unreachable: '*' is inserted
-                raise _fail("syntax", f"{fname!r} is not a function", self.pos(node), reason="not_callable")
+                raise _fail("syntax", f"{fname!r} is not a function", self.pos(node), subcode="not_callable")
             raise _fail("unknown_function", f"unknown function {fname!r}", self.pos(node), name=fname)
         args = node.args
         most = 2 if fname == "log" else 1
@@ -807,7 +821,7 @@ class _Builder:
         if len(args) == 2:
             base = self.log_base(args[1])
         arg = self.build(args[0])
-        if fname in ("log", "ln", "log10", "log2") and arg.is_zero:
+        if fname in ("log", "ln", "log10", "log2") and arg == 0:
             raise _fail("undefined", "log(0) is undefined", self.pos(node), function=fname)
         if fname == "exp":
             return self.checked(sympy.exp(arg), node)
@@ -833,13 +847,30 @@ class _Builder:
 
     def checked(self, expr: sympy.Expr, node: ast.AST) -> sympy.Expr:
         """Reject results holding oversized exact numbers or undefined values."""
-        for atom in expr.atoms(sympy.Rational):
-            if max(abs(atom.p).bit_length(), atom.q.bit_length()) > MAX_EXACT_BITS:
-                raise _fail("number_too_large", "an intermediate number is too large", self.pos(node),
-                            limit=MAX_EXACT_BITS, reason="intermediate")
-        if expr.has(*_UNDEFINED):
+        largest, undefined = _scan_numbers(expr)
+        if largest > MAX_EXACT_BITS:
+            raise _fail("number_too_large", "an intermediate number is too large", self.pos(node),
+                        limit=MAX_EXACT_BITS, subcode="intermediate")
+        if undefined:
             raise _fail("undefined", "the expression is undefined here (division by zero?)", self.pos(node))
         return expr
+
+
+def _scan_numbers(expr: sympy.Basic) -> tuple[int, bool]:
+    """One pass over expr: bits of its largest exact number, and whether it
+    holds zoo/nan/oo."""
+    largest = 0
+    undefined = False
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if e.is_Rational:
+            largest = max(largest, abs(e.p).bit_length(), e.q.bit_length())
+        elif e.args:
+            stack.extend(e.args)
+        elif e in _UNDEFINED:  # zoo is not a Number subclass, so test atoms by value
+            undefined = True
+    return largest, undefined
 
 
 def _exact_bits(expr: sympy.Expr) -> int:
@@ -872,9 +903,10 @@ def _parse(text: str, symbols: Mapping[str, sympy.Expr], allow_percent: bool) ->
     try:
         expr = _Builder(src, symbols).build(root)
     except RecursionError:
-        raise _fail("too_deep", "the expression is nested too deeply", None, limit=MAX_DEPTH) from None
+        raise _fail("too_deep", "the expression is nested too deeply", None, subcode="builder") from None
     except (ArithmeticError, MemoryError):
-        raise _fail("number_too_large", "a number in the expression is too large", None) from None
+        raise _fail("number_too_large", "a number in the expression is too large", None,
+                    subcode="arithmetic") from None
     return expr, had_percent
 
 

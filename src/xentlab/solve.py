@@ -49,6 +49,7 @@ class Solution:
     probabilities: list[list[float]] = field(default_factory=list)  # softmax outputs
     perplexity: float | None = None
     notes: list[str] = field(default_factory=list)  # keys of remarks the templates explain
+    points: list[tuple[float, float]] = field(default_factory=list)  # (p of the right answer, E) per sample
     detail: dict = field(default_factory=dict)
 
     @property
@@ -157,6 +158,13 @@ def _one_hot_from(inputs: Inputs, classes: int, rows: int) -> np.ndarray:
     return np.eye(classes)[labels]
 
 
+def _target_points(probs: np.ndarray, t2: np.ndarray, per: np.ndarray) -> list[tuple[float, float]]:
+    """(probability given to the right answer, loss) for each sample with a one-hot target."""
+    one_hot = (np.count_nonzero(t2, axis=1) == 1) & (t2.max(axis=1) == 1)
+    right = probs[np.arange(len(probs)), t2.argmax(axis=1)]
+    return [(float(right[n]), float(per[n])) for n in np.flatnonzero(one_hot)]
+
+
 def _reduce(per: np.ndarray, reduction: str) -> float:
     return float(per.sum() if reduction == "sum" else per.mean())
 
@@ -184,6 +192,7 @@ def _cross_entropy(inputs: Inputs) -> Solution:
     per = np.atleast_1d(kernels.cross_entropy(y_used if batch else y_used[0], target, reduction="none", base=inputs.base, check_sum=inputs.eps is None))
     reduction = inputs.reduction or "mean"
     solution = Solution("cross-entropy", _reduce(per, reduction), kernels.UNITS[inputs.base], per.tolist(), reduction, inputs.base, notes=notes)
+    solution.points = _target_points(y_used, t2, per)
     if np.isinf(per).any():
         solution.notes.append("infinite")
     from xentlab import worked
@@ -205,6 +214,8 @@ def _binary(inputs: Inputs) -> Solution:
     per = np.atleast_1d(kernels.binary_cross_entropy(y_used, t, reduction="none", base=inputs.base))
     reduction = inputs.reduction or "mean"
     solution = Solution("binary-cross-entropy", _reduce(per, reduction), kernels.UNITS[inputs.base], per.tolist(), reduction, inputs.base, notes=notes)
+    hard = (t == 0) | (t == 1)
+    solution.points = [(float(np.where(t[n] == 1, y_used[n], 1 - y_used[n])), float(per[n])) for n in np.flatnonzero(hard)]
     if np.isinf(per).any():
         solution.notes.append("infinite")
     from xentlab import worked
@@ -227,6 +238,7 @@ def _softmax(inputs: Inputs) -> Solution:
     solution = Solution("softmax-cross-entropy", _reduce(per, reduction), kernels.UNITS[inputs.base], per.tolist(), reduction, inputs.base)
     probs = np.atleast_2d(kernels.softmax(z2))
     solution.probabilities = probs.tolist()
+    solution.points = _target_points(probs, t2, per)
     from xentlab import worked
 
     worked.softmax(solution, z2, probs, t2, batch)
@@ -258,6 +270,7 @@ def _tokens(inputs: Inputs) -> Solution:
     result = kernels.token_loss(p_used, base=inputs.base)
     solution = Solution("token-loss", float(result.loss), kernels.UNITS[inputs.base], result.per_token.tolist(), "mean", inputs.base, notes=notes)
     solution.perplexity = float(result.perplexity)
+    solution.points = [(float(v), float(e)) for v, e in zip(p_used, result.per_token)]
     if np.isinf(result.per_token).any():
         solution.notes.append("infinite")
     from xentlab import worked

@@ -1,0 +1,115 @@
+"""Figure geometry: coordinates only, computed here; templates draw them (SVG or pgfplots).
+
+The curve E = −log p is sampled densely where it is steep (near p = 0), so a
+polyline looks smooth without a plotting library.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+WIDTH, HEIGHT = 560, 360
+MARGIN = {"left": 64, "right": 24, "top": 28, "bottom": 56}
+LN = {"e": 1.0, "2": math.log(2), "10": math.log(10)}
+
+
+@dataclass(frozen=True)
+class Axis:
+    lo: float
+    hi: float
+    pixel_lo: float  # pixel of `lo`
+    pixel_hi: float  # pixel of `hi`
+
+    def pixel(self, value: float) -> float:
+        return self.pixel_lo + (value - self.lo) / (self.hi - self.lo) * (self.pixel_hi - self.pixel_lo)
+
+
+@dataclass
+class Plot:
+    """Everything a template needs: axes, ticks, a curve path, marked points, bars."""
+
+    x: Axis
+    y: Axis
+    x_ticks: list[tuple[float, str]]
+    y_ticks: list[tuple[float, str]]
+    path: str = ""
+    curve: list[tuple[float, float]] = field(default_factory=list)  # (p, E) along the curve, for pgfplots
+    points: list[dict] = field(default_factory=list)
+    bars: list[dict] = field(default_factory=list)
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+def _label(value: float) -> str:
+    return f"{value:g}"
+
+
+def nice_ceiling(value: float) -> float:
+    """The next 'round' axis limit above value: 1, 2, 2.5, 5 times a power of ten."""
+    if value <= 0:
+        return 1.0
+    scale = 10 ** math.floor(math.log10(value))
+    return next(m * scale for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * scale >= value * (1 - 1e-12))
+
+
+def _step(value: float) -> float:
+    """A tick step of 1, 2 or 5 times a power of ten, at least `value`."""
+    scale = 10 ** math.floor(math.log10(value))
+    return next(m * scale for m in (1, 2, 5, 10) if m * scale >= value - 1e-12 * scale)
+
+
+def _ticks(hi: float, count: int = 5) -> list[float]:
+    step = _step(hi / count)
+    return [round(i * step, 10) for i in range(int(hi / step + 1e-9) + 1)]
+
+
+def _frame(ymax: float, xmax: float = 1.0) -> tuple[Axis, Axis]:
+    x = Axis(0.0, xmax, MARGIN["left"], WIDTH - MARGIN["right"])
+    y = Axis(0.0, ymax, HEIGHT - MARGIN["bottom"], MARGIN["top"])
+    return x, y
+
+
+def loss_curve(points: list[tuple[float, float]], base: str = "e") -> Plot:
+    """E = −log_b p on (0, 1], with each (p, E) point marked (E = ∞ is drawn at the top edge)."""
+    finite = [e for _, e in points if math.isfinite(e)]
+    ymax = nice_ceiling(max([4.0 / LN[base], *finite]) * 1.1)
+    x, y = _frame(ymax)
+    p_floor = math.exp(-ymax * LN[base])  # where the curve leaves the plot
+    steep = [p_floor * (1 / p_floor) ** (i / 80) for i in range(81)]  # geometric: dense near 0
+    samples = sorted({round(v, 12) for v in steep + [i / 40 for i in range(1, 41)] if v >= p_floor})
+    path = " ".join(
+        f"{'M' if n == 0 else 'L'}{x.pixel(p):.2f},{y.pixel(-math.log(p) / LN[base]):.2f}" for n, p in enumerate(samples)
+    )
+    marked = [
+        {"p": p, "e": e, "x": round(x.pixel(p), 2), "y": round(y.pixel(min(e, ymax)), 2), "infinite": not math.isfinite(e), "n": n + 1}
+        for n, (p, e) in enumerate(points)
+    ]
+    curve = [(p, -math.log(p) / LN[base]) for p in samples]
+    return Plot(x, y, [(t, _label(t)) for t in _ticks(1.0)], [(t, _label(t)) for t in _ticks(ymax)], path, curve, marked)
+
+
+def bar_chart(values: list[tuple[str, float]], lo: float | None = None, hi: float | None = None) -> Plot:
+    """Vertical bars, one per (label, value); lo/hi default to the data range including 0."""
+    data = [v for _, v in values]
+    lo = min(0.0, *data) if lo is None else lo
+    hi = max(0.0, *data) if hi is None else hi
+    lo_nice = -nice_ceiling(-lo) if lo < 0 else 0.0
+    hi_nice = nice_ceiling(hi) if hi > 0 else (0.0 if lo < 0 else 1.0)
+    x = Axis(0.0, float(len(values)), MARGIN["left"], WIDTH - MARGIN["right"])
+    y = Axis(lo_nice, hi_nice, HEIGHT - MARGIN["bottom"], MARGIN["top"])
+    slot = (x.pixel_hi - x.pixel_lo) / max(1, len(values))
+    zero = y.pixel(0.0)
+    bars = []
+    for n, (label, value) in enumerate(values):
+        top = y.pixel(value)
+        bars.append({
+            "label": label, "value": value, "x": round(x.pixel(n) + slot * 0.15, 2), "width": round(slot * 0.7, 2),
+            "y": round(min(top, zero), 2), "height": round(abs(zero - top), 2), "center": round(x.pixel(n) + slot / 2, 2),
+        })
+    step = _step((hi_nice - lo_nice) / 5)
+    ticks, t = [], lo_nice
+    while t <= hi_nice + 1e-9:
+        ticks.append((round(t, 10), _label(round(t, 10))))
+        t += step
+    return Plot(x, y, [], ticks, bars=bars)

@@ -1,0 +1,70 @@
+"""derive-step (symbolic): from the likelihood L, write log L or the loss E (seed 000's derivation).
+
+Difficulty 1: K = 2 or 3, L → log L; 2: K = 3 or 4, L → E; 3: K = 4 or 5, or the binary
+(Bernoulli) likelihood, L → E. The answer is an expression string in y1, y2, …, t1, t2, …
+(y, t for the binary case) that xentlab.parse.parse_expression reads, taken from the
+proved derivation itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from xentlab.problems import Answer
+
+KIND = "derive-step"
+TARGET_STEP = {"log_L": 3, "E": 4}  # index of the step that states log L = Σ t log y, and E = −Σ …
+WORK_SPACE = 6
+
+
+def sample(rng: np.random.Generator, difficulty: int) -> dict:
+    if difficulty == 1:
+        return {"derivation": "multiclass", "classes": int(rng.choice([2, 3])), "to": "log_L"}
+    if difficulty == 2:
+        return {"derivation": "multiclass", "classes": int(rng.choice([3, 4])), "to": "E"}
+    if rng.integers(0, 3) == 0:
+        return {"derivation": "binary", "classes": None, "to": "E"}
+    return {"derivation": "multiclass", "classes": int(rng.choice([4, 5])), "to": "E"}
+
+
+def derivation(params: dict):
+    from xentlab.derivations import derive
+
+    if params["derivation"] == "binary":
+        return derive("binary")
+    return derive("multiclass", classes=params["classes"])
+
+
+def plain(expr):
+    """y[1] → y1, t[2] → t2: the names a student types (and the safe parser reads)."""
+    import sympy as sp
+
+    from xentlab import rules
+
+    return rules.rewrite(expr, lambda e: isinstance(e, sp.Indexed),
+                         lambda e: sp.Symbol(f"{e.base.label}{e.indices[0]}", **e.base.label.assumptions0))
+
+
+def symbols(params: dict) -> tuple[str, ...]:
+    if params["derivation"] == "binary":
+        return ("y", "t")
+    classes = params["classes"]
+    return tuple(f"y{q}" for q in range(1, classes + 1)) + tuple(f"t{q}" for q in range(1, classes + 1))
+
+
+def answer(params: dict) -> Answer:
+    from xentlab.printing import to_str
+
+    target = derivation(params).steps[TARGET_STEP[params["to"]]]
+    return Answer(kind="expression", value=to_str(plain(target.expr)), symbols=symbols(params))
+
+
+def mistakes(params: dict) -> list:
+    return []  # symbolic: the checker compares expressions (sign, base, dropped term) itself
+
+
+def solution(params: dict) -> dict:
+    d = derivation(params)
+    last = TARGET_STEP[params["to"]]
+    return {"derivation": d, "derivations": [d], "given": d.steps[0], "steps": list(d.steps[1:last + 1]),
+            "target": d.steps[last], "typed": answer(params).value}

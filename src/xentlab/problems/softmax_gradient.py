@@ -1,0 +1,74 @@
+"""softmax-gradient: ∂E/∂z_j = y_j − t_j for given logits and a one-hot target.
+
+Difficulty as softmax-ce (K and the kind of logits); j is any class, so the answer is
+negative for the true class and positive for the others.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from xentlab.problems import _common
+from xentlab.problems._logits import sample_logits
+
+KIND = "softmax-gradient"
+
+
+def sample(rng: np.random.Generator, difficulty: int) -> dict:
+    logits = sample_logits(rng, difficulty)
+    classes = len(logits)
+    return {"logits": logits, "true_class": int(rng.integers(1, classes + 1)), "j": int(rng.integers(1, classes + 1))}
+
+
+def gradient(params: dict) -> float:
+    """y_j − t_j with y from the stable softmax kernel."""
+    from xentlab import kernels
+
+    y = kernels.softmax(np.array(params["logits"], dtype=float))
+    return float(y[params["j"] - 1]) - (1.0 if params["j"] == params["true_class"] else 0.0)
+
+
+def answer(params: dict):
+    return _common.number(gradient(params))
+
+
+def mistakes(params: dict):
+    truth = gradient(params)
+    sign = [_common.IDENTITY, (("gradient_sign",), lambda v: -v)]
+    percent = [_common.IDENTITY, (("percent_scale",), lambda v: v * 100)]
+    return _common.combine([((), truth, [sign, percent])], truth)
+
+
+def solution(params: dict) -> dict:
+    """The derived gradient and softmax, the softmax table, and y_j − t_j with the numbers."""
+    import sympy as sp
+
+    from xentlab import kernels
+    from xentlab.derivations import derive
+    from xentlab.notation import E, t, y, z
+    from xentlab.worked import sig
+
+    d = derive("softmax-gradient")
+    z_values = np.array(params["logits"], dtype=float)
+    probs = kernels.softmax(z_values)
+    j, classes = params["j"], len(params["logits"])
+    t_j = 1 if j == params["true_class"] else 0
+    value = gradient(params)
+    rows = [{"k": q + 1, "z": float(z_values[q]), "exp": float(np.exp(z_values[q])), "y": float(probs[q]),
+             "t": 1 if q + 1 == params["true_class"] else 0} for q in range(classes)]
+    lhs = sp.Derivative(E, z[j])
+    return {
+        "derivation": d,
+        "derivations": [d],
+        "softmax": (d.steps[0].lhs, d.steps[0].expr),
+        "gradient": (d.result_step.lhs, d.result),
+        "table": rows,
+        "normaliser": float(np.exp(z_values).sum()),
+        "lines": [
+            (lhs, sp.Add(y[j], sp.Mul(-1, t[j], evaluate=False), evaluate=False)),
+            (lhs, sp.Add(sig(float(probs[j - 1])), sp.Mul(-1, sp.Integer(t_j), evaluate=False), evaluate=False)),
+            (lhs, sig(value)),
+        ],
+        "t_j": t_j,
+        "value": value,
+    }

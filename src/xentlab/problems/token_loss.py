@@ -1,0 +1,60 @@
+"""token-loss: a language model's mean loss over a sentence, or its perplexity (seed 002).
+
+The model gave the correct next token probability p_i at each of T positions.
+Difficulty 1: T = 3, the mean loss; 2: T = 4, the mean loss or the perplexity; 3: T = 5,
+the perplexity. Each p_i is a distinct 2-decimal number in [0.05, 0.99].
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from xentlab.problems import _common
+
+KIND = "token-loss"
+TOKENS = {1: 3, 2: 4, 3: 5}
+LOG_CODES = {"log_base_10", "log_base_2", "sign_dropped", "sum_not_mean"}
+
+
+def sample(rng: np.random.Generator, difficulty: int) -> dict:
+    p = [v / 100 for v in _common.distinct_values(rng, TOKENS[difficulty], 5, 99)]
+    ask = {1: "loss", 2: str(rng.choice(["loss", "perplexity"])), 3: "perplexity"}[difficulty]
+    return {"p": p, "ask": ask}
+
+
+def inputs(params: dict):
+    from xentlab.solve import Inputs
+
+    return Inputs(p=np.array(params["p"], dtype=float))
+
+
+def answer(params: dict):
+    from xentlab import kernels
+
+    result = kernels.token_loss(np.array(params["p"], dtype=float))
+    if params["ask"] == "perplexity":
+        return _common.number(result.perplexity)
+    return _common.number(result.loss, _common.NATS)
+
+
+def mistakes(params: dict):
+    """For the loss, the catalogue. For the perplexity, exp of each wrong loss that comes
+    from the log itself (wrong base, dropped sign, sum for mean), and nothing else."""
+    from xentlab.mistakes import catalogue, distinct
+
+    found = catalogue("token-loss", inputs(params))
+    if params["ask"] == "loss":
+        return found
+    truth = answer(params).value
+    return distinct([(m.codes, math.exp(m.value)) for m in found if set(m.codes) <= LOG_CODES], truth)
+
+
+def solution(params: dict) -> dict:
+    from xentlab.derivations import derive
+    from xentlab.solve import solve
+
+    s = solve("token-loss", inputs(params))
+    value = s.perplexity if params["ask"] == "perplexity" else s.value
+    return {"s": s, "value": value, "derivations": [derive("token-average")]}

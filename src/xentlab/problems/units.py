@@ -1,0 +1,103 @@
+"""units: convert a loss between nats (ln), bits (log2) and decimal units (log10).
+
+log_b x = ln x / ln b, so E_bits = E_nats / ln 2 and E_nats = E_bits · ln 2.
+The value is −log p in the source unit for a 2-decimal p, to 4 significant figures.
+Difficulty 1: nats → bits; 2: nats ↔ bits; 3: any two of nats, bits and decimal units.
+
+Mistake codes: log_base_10 / log_base_2 (ln 10 used where ln 2 belongs, or the reverse),
+conversion_inverted (multiplied by the factor instead of dividing, or the reverse), percent_scale.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from xentlab.problems import _common
+
+KIND = "units"
+UNITS = ("nats", "bits", "decimal")
+BASE = {"nats": None, "bits": 2, "decimal": 10}
+LN = {"nats": 1.0, "bits": math.log(2), "decimal": math.log(10)}
+WRONG_BASE = {"bits": ("decimal", "log_base_10"), "decimal": ("bits", "log_base_2")}
+PAIRS = {
+    1: (("nats", "bits"),),
+    2: (("nats", "bits"), ("bits", "nats")),
+    3: tuple((a, b) for a in UNITS for b in UNITS if a != b),
+}
+
+
+def sample(rng: np.random.Generator, difficulty: int) -> dict:
+    source, target = PAIRS[difficulty][int(rng.integers(0, len(PAIRS[difficulty])))]
+    (percent,) = _common.distinct_values(rng, 1, 5, 95, exclude=(50,))
+    value = -math.log(percent / 100) / LN[source]
+    return {"value": float(f"{value:.4g}"), "from": source, "to": target}
+
+
+def convert(value: float, source: str, target: str) -> float:
+    return value * LN[source] / LN[target]
+
+
+def answer(params: dict):
+    return _common.number(convert(params["value"], params["from"], params["to"]), params["to"])
+
+
+def mistakes(params: dict):
+    value, source, target = params["value"], params["from"], params["to"]
+    truth = convert(value, source, target)
+    starts = []
+    for wrong_side in (None, "from", "to"):
+        src, dst, codes = source, target, ()
+        if wrong_side is not None and "nats" not in (source, target):
+            continue  # bits ↔ decimal: swapping one base for the other is no conversion at all
+        if wrong_side == "from" and source in WRONG_BASE:
+            src, code = WRONG_BASE[source]
+            codes = (code,)
+        elif wrong_side == "to" and target in WRONG_BASE:
+            dst, code = WRONG_BASE[target]
+            codes = (code,)
+        elif wrong_side is not None:
+            continue
+        starts.append((codes, convert(value, src, dst)))
+        starts.append((codes + ("conversion_inverted",), convert(value, dst, src)))
+    percent = [_common.IDENTITY, (("percent_scale",), lambda v: v * 100)]
+    return _common.combine([(codes, v, [percent]) for codes, v in starts], truth)
+
+
+def _log_of_base(unit: str):
+    import sympy as sp
+
+    return sp.log(sp.Integer(BASE[unit]), evaluate=False)
+
+
+def conversion(source: str, target: str, amount):
+    """amount · ln b_source / ln b_target, with ln e = 1 left out."""
+    import sympy as sp
+
+    factors = [amount]
+    if source != "nats":
+        factors.append(_log_of_base(source))
+    if target != "nats":  # the reciprocal first, so the printer writes one fraction
+        factors.insert(0, sp.Pow(_log_of_base(target), -1, evaluate=False))
+    return factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False)
+
+
+def solution(params: dict) -> dict:
+    import sympy as sp
+
+    from xentlab.notation import log_base, numeral
+    from xentlab.worked import sig
+
+    source, target = params["from"], params["to"]
+    x = sp.Symbol("x", positive=True)
+    e_from, e_to = sp.Symbol(f"E_{source}"), sp.Symbol(f"E_{target}")
+    value = convert(params["value"], source, target)
+    non_natural = [u for u in (source, target) if u != "nats"]
+    return {
+        "change_of_base": [(log_base(x, sp.Integer(BASE[u])), sp.Mul(sp.log(x, evaluate=False), sp.Pow(_log_of_base(u), -1, evaluate=False), evaluate=False)) for u in non_natural],
+        "lines": [(e_to, conversion(source, target, e_from)), (e_to, conversion(source, target, numeral(params["value"]))), (e_to, sig(value))],
+        "logs": [(_log_of_base(u), sig(LN[u])) for u in non_natural],
+        "value": value,
+        "derivations": [],
+    }

@@ -1,0 +1,263 @@
+"""Worksheets and answer keys: seed → items → rendered texts and the key. Writes no files.
+
+Seeding (a public contract, recorded in key.json):
+  * item i (1-based) of a sheet with seed S draws everything from verify.rng_for(S, i); a draw
+    that repeats an earlier item of the sheet is resampled from the same generator;
+  * variant v (1-based) of `--variants` is the sheet whose seed is variant_seed(S, v), the first
+    draw of rng_for(S, 1000 + v) in [0, 2**31), so `xentlab worksheet --seed <that seed>`
+    rebuilds it exactly.
+Items cycle through the selected types in order (the --types order, or ORDER by default).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from xentlab.errors import InputError, UsageError
+from xentlab.problems import Answer, problem_type, registry
+
+VERSION = 1
+MAX_COUNT = 200
+MAX_VARIANTS = 100
+DIFFICULTIES = (1, 2, 3)
+DEFAULT_DIFFICULTY = 2
+FORMATS = ("md", "tex")
+VARIANT_KEY = 1000  # variant v's seed comes from rng_for(seed, VARIANT_KEY + v)
+MAX_RESAMPLES = 200
+DEFAULT_SPACE = 4  # lines of answer space under a question in the LaTeX worksheet
+# The teaching order of the default sheet; types added later follow in registry order.
+ORDER = ("ce-single", "ce-compare", "ce-batch", "bce", "sse", "softmax-ce", "softmax-gradient",
+         "token-loss", "inverse", "units", "derive-step", "log-rule")
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    kind: str
+    params: dict
+    answer: Answer
+
+    @property
+    def rounded(self) -> str:
+        """A number answer as the sheet asks for it: 3 significant figures."""
+        return significant(self.answer.value) if self.answer.kind == "number" else str(self.answer.value)
+
+    @property
+    def letter(self) -> str:
+        return "ABCDEFGH"[self.answer.choices.index(self.answer.value)] if self.answer.kind == "choice" else ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    seed: int
+    difficulty: int
+    types: tuple[str, ...]
+    items: tuple[Item, ...]
+    variant: int | None = None
+    base_seed: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+# --- options --------------------------------------------------------------------------------
+
+
+def all_types() -> tuple[str, ...]:
+    known = registry()
+    return tuple(k for k in ORDER if k in known) + tuple(k for k in known if k not in ORDER)
+
+
+def parse_types(text: str | None) -> tuple[str, ...]:
+    """'a,b' → ('a', 'b') in the given order, duplicates dropped; None or '' → every type."""
+    if text is None or not text.strip():
+        return all_types()
+    chosen: list[str] = []
+    for name in (part.strip() for part in text.split(",")):
+        if not name:
+            continue
+        if name not in registry():
+            raise UsageError(f"unknown problem type '{name}'; valid types: {', '.join(all_types())}")
+        if name not in chosen:
+            chosen.append(name)
+    if not chosen:
+        raise UsageError(f"--types is empty; valid types: {', '.join(all_types())}")
+    return tuple(chosen)
+
+
+def check_options(count: int, difficulty: int, variants: int | None, fmt: str, lang: str) -> None:
+    from xentlab.render import check_lang
+
+    if not 1 <= count <= MAX_COUNT:
+        raise UsageError(f"--count must be between 1 and {MAX_COUNT}, got {count}")
+    if difficulty not in DIFFICULTIES:
+        raise UsageError(f"--difficulty must be 1, 2 or 3, got {difficulty}")
+    if variants is not None and not 1 <= variants <= MAX_VARIANTS:
+        raise UsageError(f"--variants must be between 1 and {MAX_VARIANTS}, got {variants}")
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    check_lang(lang)
+
+
+def variant_seed(seed: int, variant: int) -> int:
+    from xentlab.verify import rng_for
+
+    return int(rng_for(seed, VARIANT_KEY + variant).integers(0, 2**31))
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def identity(kind: str, params: dict) -> str:
+    """Two items ask the same question when these match (the order of choices does not count)."""
+    return kind + json.dumps({k: v for k, v in params.items() if k != "choices"}, sort_keys=True)
+
+
+def build(seed: int, count: int, types: tuple[str, ...], difficulty: int, variant: int | None = None,
+          base_seed: int | None = None) -> Sheet:
+    from xentlab.verify import rng_for
+
+    seen: set[str] = set()
+    items = []
+    for index in range(1, count + 1):
+        kind = types[(index - 1) % len(types)]
+        module = problem_type(kind)
+        rng = rng_for(seed, index)
+        for _ in range(MAX_RESAMPLES):
+            params = module.sample(rng, difficulty)
+            key = identity(kind, params)
+            if key not in seen:
+                break
+        else:
+            raise InputError(f"cannot draw {count} different questions from --types {','.join(types)} at difficulty "
+                             f"{difficulty}: '{kind}' ran out; ask for fewer or add types")
+        seen.add(key)
+        items.append(Item(index, kind, params, module.answer(params)))
+    return Sheet(seed, difficulty, tuple(types), tuple(items), variant, base_seed)
+
+
+def key(sheet: Sheet, lang: str, fmt: str) -> dict:
+    """The machine-readable key (key.json): everything a grader needs, nothing that varies by run."""
+    items = []
+    for item in sheet.items:
+        entry: dict[str, Any] = {
+            "id": item.id,
+            "kind": item.kind,
+            "difficulty": sheet.difficulty,
+            "question_params": item.params,
+            **item.answer.to_json(),
+            "tolerance": dict(item.answer.tolerance),
+        }
+        if item.answer.kind == "number":
+            entry["unit"] = item.answer.unit
+            entry["rounded"] = item.rounded
+        if item.answer.kind == "choice":
+            entry["choice_letter"] = item.letter
+        items.append(entry)
+    document: dict[str, Any] = {
+        "version": VERSION,
+        "seed": sheet.seed,
+        "lang": lang,
+        "format": fmt,
+        "difficulty": sheet.difficulty,
+        "types": list(sheet.types),
+        "count": len(sheet.items),
+        "items": items,
+    }
+    if sheet.variant is not None:
+        document["variant"] = sheet.variant
+        document["base_seed"] = sheet.base_seed
+    return document
+
+
+def key_json(sheet: Sheet, lang: str, fmt: str) -> str:
+    return json.dumps(key(sheet, lang, fmt), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _problem_module(kind: str, fmt: str, lang: str):
+    from xentlab.render import language_module
+
+    return language_module(f"problems/{kind}", fmt, lang)
+
+
+@lru_cache(maxsize=8)
+def _labels(fmt: str, lang: str):
+    from xentlab.render import language_module
+
+    return language_module("worksheet", fmt, lang)
+
+
+@dataclass(frozen=True)
+class _View:
+    """What the layout sees of an item."""
+
+    id: int
+    kind: str
+    params: dict
+    answer: Answer
+    rounded: str
+    letter: str
+    space: int
+    sol: dict | None
+    question: dict  # params, plus what the module's optional question_context(params) adds for the template
+
+
+def _views(sheet: Sheet, with_solutions: bool) -> list[_View]:
+    views = []
+    for item in sheet.items:
+        module = problem_type(item.kind)
+        sol = module.solution(item.params) if with_solutions else None
+        extra = module.question_context(item.params) if hasattr(module, "question_context") else {}
+        views.append(_View(item.id, item.kind, item.params, item.answer, item.rounded, item.letter,
+                           getattr(module, "WORK_SPACE", DEFAULT_SPACE), sol, {**item.params, **extra}))
+    return views
+
+
+def render(sheet: Sheet, fmt: str, lang: str) -> tuple[str, str]:
+    """(worksheet, answer key) in the format and language."""
+    from xentlab.render import render_template
+
+    modules = {kind: _problem_module(kind, fmt, lang) for kind in sheet.types}
+    texts = []
+    for mode, with_solutions in (("worksheet", False), ("answers", True)):
+        text = render_template(f"worksheet/{fmt}.j2", fmt, lang, mode=mode, sheet=sheet, pdf_id=pdf_id(sheet, mode, lang),
+                               items=_views(sheet, with_solutions), P=modules, WS=_labels(fmt, lang))
+        texts.append(tidy(text, fmt))
+    return texts[0], texts[1]
+
+
+def pdf_id(sheet: Sheet, mode: str, lang: str) -> str:
+    """A fixed PDF /ID for this document (lualatex would derive one from the temporary file's path)."""
+    import hashlib
+
+    return hashlib.md5(f"xentlab {sheet.seed} {sheet.variant} {mode} {lang}".encode()).hexdigest().upper()
+
+
+def tidy(text: str, fmt: str = "md") -> str:
+    """At most one blank line in a row, no trailing spaces, one final newline; in LaTeX no blank
+    line before a display (it would end the paragraph and leave an empty line above the formula)."""
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    if fmt == "tex":
+        text = re.sub(r"\n\n(?=\\\[\n)", "\n", text)
+    return text.strip("\n") + "\n"
+
+
+def significant(value: float, figures: int = 3) -> str:
+    """value rounded to `figures` significant figures, in plain decimal notation (no exponent)."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    exponent = math.floor(math.log10(abs(value)))
+    decimals = figures - 1 - exponent
+    rounded = round(value, decimals)
+    if rounded != 0 and math.floor(math.log10(abs(rounded))) > exponent:  # 9.996 → 10.0
+        decimals -= 1
+        rounded = round(value, decimals)
+    return f"{rounded:.{max(decimals, 0)}f}"
