@@ -6,7 +6,9 @@ Seeding (a public contract, recorded in key.json):
   * variant v (1-based) of `--variants` is the sheet whose seed is variant_seed(S, v), the first
     draw of rng_for(S, 1000 + v) in [0, 2**31), so `xentlab worksheet --seed <that seed>`
     rebuilds it exactly.
-Items cycle through the selected types in order (the --types order, or ORDER by default).
+Items cycle through the selected types in order (the --types order, or ORDER by default); when a
+type has no new question left (derive-step and log-rule have only a few dozen), that item takes
+the next type in the cycle that still has one.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ DIFFICULTIES = (1, 2, 3)
 DEFAULT_DIFFICULTY = 2
 FORMATS = ("md", "tex")
 VARIANT_KEY = 1000  # variant v's seed comes from rng_for(seed, VARIANT_KEY + v)
-MAX_RESAMPLES = 200
+MAX_RESAMPLES = 100
 DEFAULT_SPACE = 4  # lines of answer space under a question in the LaTeX worksheet
 # The teaching order of the default sheet; types added later follow in registry order.
 ORDER = ("ce-single", "ce-compare", "ce-batch", "bce", "sse", "softmax-ce", "softmax-gradient",
@@ -123,20 +125,27 @@ def build(seed: int, count: int, types: tuple[str, ...], difficulty: int, varian
     seen: set[str] = set()
     items = []
     for index in range(1, count + 1):
-        kind = types[(index - 1) % len(types)]
-        module = problem_type(kind)
         rng = rng_for(seed, index)
-        for _ in range(MAX_RESAMPLES):
-            params = module.sample(rng, difficulty)
-            key = identity(kind, params)
-            if key not in seen:
+        start = (index - 1) % len(types)
+        for kind in types[start:] + types[:start]:  # a type with no new question left passes to the next
+            params = _fresh(problem_type(kind), kind, rng, difficulty, seen)
+            if params is not None:
                 break
         else:
             raise InputError(f"cannot draw {count} different questions from --types {','.join(types)} at difficulty "
-                             f"{difficulty}: '{kind}' ran out; ask for fewer or add types")
-        seen.add(key)
-        items.append(Item(index, kind, params, module.answer(params)))
+                             f"{difficulty}; ask for fewer, or add types")
+        seen.add(identity(kind, params))
+        items.append(Item(index, kind, params, problem_type(kind).answer(params)))
     return Sheet(seed, difficulty, tuple(types), tuple(items), variant, base_seed)
+
+
+def _fresh(module, kind: str, rng, difficulty: int, seen: set[str]) -> dict | None:
+    """A draw that repeats no earlier item of the sheet, or None when MAX_RESAMPLES draws all did."""
+    for _ in range(MAX_RESAMPLES):
+        params = module.sample(rng, difficulty)
+        if identity(kind, params) not in seen:
+            return params
+    return None
 
 
 def key(sheet: Sheet, lang: str, fmt: str) -> dict:

@@ -1,7 +1,7 @@
 """derive-step (symbolic): from the likelihood L, write log L or the loss E (seed 000's derivation).
 
-Difficulty 1: K = 2 or 3, L → log L; 2: K = 3 or 4, L → E; 3: K = 4 or 5, or the binary
-(Bernoulli) likelihood, L → E. The answer is an expression string in y1, y2, …, t1, t2, …
+Each asks for log L or for E. Difficulty 1: K = 2..4; 2: K = 3..6; 3: K = 5..8, or the
+binary (Bernoulli) likelihood. The answer is an expression string in y1, y2, …, t1, t2, …
 (y, t for the binary case) that xentlab.parse.parse_expression reads, taken from the
 proved derivation itself.
 """
@@ -13,18 +13,16 @@ import numpy as np
 from xentlab.problems import Answer
 
 KIND = "derive-step"
+CLASSES = {1: (2, 3, 4), 2: (3, 4, 5, 6), 3: (5, 6, 7, 8)}
 TARGET_STEP = {"log_L": 3, "E": 4}  # index of the step that states log L = Σ t log y, and E = −Σ …
 WORK_SPACE = 6
 
 
 def sample(rng: np.random.Generator, difficulty: int) -> dict:
-    if difficulty == 1:
-        return {"derivation": "multiclass", "classes": int(rng.choice([2, 3])), "to": "log_L"}
-    if difficulty == 2:
-        return {"derivation": "multiclass", "classes": int(rng.choice([3, 4])), "to": "E"}
-    if rng.integers(0, 3) == 0:
-        return {"derivation": "binary", "classes": None, "to": "E"}
-    return {"derivation": "multiclass", "classes": int(rng.choice([4, 5])), "to": "E"}
+    target = str(rng.choice(["log_L", "E"]))
+    if difficulty == 3 and rng.integers(0, 5) == 0:
+        return {"derivation": "binary", "classes": None, "to": target}
+    return {"derivation": "multiclass", "classes": int(rng.choice(CLASSES[difficulty])), "to": target}
 
 
 def derivation(params: dict):

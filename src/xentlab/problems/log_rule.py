@@ -2,7 +2,7 @@
 
 The lines are two consecutive steps of a derivation; the choices are rule ids, the
 distractors drawn from the other rules (never the correct rule read backwards, which
-would make two choices right). Difficulty 1: the 3-class derivation of seed 000;
+would make two choices right). Difficulty 1: the 2-, 3- and 4-class derivations of seed 000;
 2: the general K-class and the binary derivations; 3: softmax, perplexity and batch steps.
 """
 
@@ -29,7 +29,7 @@ STEP_RULES = {
     "token-average": ("token_cross_entropy", "one_hot", "mean", "perplexity", "log_sum_to_product", "exp_log_power"),
 }
 SOURCES = {
-    1: (("multiclass", 3),),
+    1: (("multiclass", 2), ("multiclass", 3), ("multiclass", 4)),
     2: (("multiclass", None), ("binary", None)),
     3: (("softmax-gradient", None), ("token-average", None), ("multiclass-batch", None)),
 }
