@@ -20,3 +20,5 @@ mkdir -p "$OUT/solve"
 "$XL" solve token-loss --p 0.70,0.95,0.80 --lang en -o "$OUT/solve/tokens.en.md" --force
 "$XL" solve softmax-cross-entropy --logits 2,1,0.1 --labels 0 --lang en --format tex -o "$OUT/solve/softmax.en.tex" --force
 echo "demo: $(find "$OUT" -type f ! -name .gitkeep | wc -l) files under $OUT/"
+"$XL" solve cross-entropy --y 0.33,0.32,0.35 --t 1,0,0 --lang en -o "$OUT/solve/dog-fox-wolf-figure.en.md" --force
+"$XL" grade --key tests/data/class-key.json --responses tests/data/class.csv --lang ja -o "$OUT/graded.csv" --report "$OUT/report.ja.md" --force
