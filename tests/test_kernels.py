@@ -522,3 +522,18 @@ class TestLambdifyLoss:
             "k.lambdify_loss('multiclass', 2); sys.exit(0 if 'sympy' in sys.modules else 1)"
         )
         assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_validate_false_is_the_same_number_on_valid_input_and_still_checks_labels():
+    import math
+
+    from xentlab import kernels
+
+    y = np.array([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]])
+    expected = -(math.log(0.5) + math.log(0.6)) / 2
+    assert kernels.cross_entropy(y, np.array([1, 0]), validate=False) == pytest.approx(expected, rel=1e-15)
+    with pytest.raises(kernels.InvalidLabelError):
+        kernels.cross_entropy(y, np.array([3, 0]), validate=False)
+    # the default still refuses a row that does not sum to 1
+    with pytest.raises(kernels.InvalidValueError):
+        kernels.cross_entropy(np.array([[0.2, 0.2, 0.3]]), np.array([1]))

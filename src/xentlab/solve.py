@@ -118,7 +118,7 @@ def check_inputs(kind: str, inputs: Inputs) -> None:
         return
     if len(targets) != 1:
         raise UsageError(f"{kind} needs exactly one of --t and --labels")
-    if kind in ("sse", "binary-cross-entropy") and targets == ["labels"] and kind == "sse":
+    if kind == "sse" and targets == ["labels"]:
         raise UsageError("sse takes --t, not --labels")
     if inputs.half and kind != "sse":
         raise UsageError("--half applies to sse only")
