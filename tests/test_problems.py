@@ -85,7 +85,7 @@ def valid(kind, p):
     if kind == "units":
         return p["from"] != p["to"] and {p["from"], p["to"]} <= {"nats", "bits", "decimal"} and p["value"] > 0
     if kind == "derive-step":
-        return p["to"] in ("log_L", "E") and (p["derivation"] == "binary" or 2 <= p["classes"] <= 8)
+        return p["to"] in ("log_L", "E") and (p["derivation"] == "binary" or 2 <= p["classes"] <= 6)
     if kind == "log-rule":
         from xentlab.problems.log_rule import RULES, TWINS
 

@@ -22,3 +22,6 @@ mkdir -p "$OUT/solve"
 echo "demo: $(find "$OUT" -type f ! -name .gitkeep | wc -l) files under $OUT/"
 "$XL" solve cross-entropy --y 0.33,0.32,0.35 --t 1,0,0 --lang en -o "$OUT/solve/dog-fox-wolf-figure.en.md" --force
 "$XL" grade --key tests/data/class-key.json --responses tests/data/class.csv --lang ja -o "$OUT/graded.csv" --report "$OUT/report.ja.md" --force
+# A worksheet with its answer key and key.json: Japanese Markdown, and English LaTeX (compile with lualatex, or add --pdf).
+"$XL" worksheet --count 12 --seed 7 --lang ja --format md -o "$OUT/ws-demo-ja" --force
+"$XL" worksheet --count 12 --seed 7 --lang en --format tex -o "$OUT/ws-demo-en" --force

@@ -8,7 +8,9 @@ Seeding (a public contract, recorded in key.json):
     rebuilds it exactly.
 Items cycle through the selected types in order (the --types order, or ORDER by default); when a
 type has no new question left (derive-step and log-rule have only a few dozen), that item takes
-the next type in the cycle that still has one.
+the next type in the cycle that still has one. A log-rule item never shows lines of a derivation that
+a derive-step item on the same sheet asks for, nor the other way round (modules declare this with
+an optional reveals(params)).
 """
 
 from __future__ import annotations
@@ -123,28 +125,39 @@ def build(seed: int, count: int, types: tuple[str, ...], difficulty: int, varian
     from xentlab.verify import rng_for
 
     seen: set[str] = set()
+    shown: dict[str, str] = {}  # derivation lines shown or asked for → the kind that did
     items = []
     for index in range(1, count + 1):
         rng = rng_for(seed, index)
         start = (index - 1) % len(types)
         for kind in types[start:] + types[:start]:  # a type with no new question left passes to the next
-            params = _fresh(problem_type(kind), kind, rng, difficulty, seen)
+            params = _fresh(problem_type(kind), kind, rng, difficulty, seen, shown)
             if params is not None:
                 break
         else:
             raise InputError(f"cannot draw {count} different questions from --types {','.join(types)} at difficulty "
                              f"{difficulty}; ask for fewer, or add types")
         seen.add(identity(kind, params))
+        shown.update({tag: kind for tag in _reveals(kind, params)})
         items.append(Item(index, kind, params, problem_type(kind).answer(params)))
     return Sheet(seed, difficulty, tuple(types), tuple(items), variant, base_seed)
 
 
-def _fresh(module, kind: str, rng, difficulty: int, seen: set[str]) -> dict | None:
-    """A draw that repeats no earlier item of the sheet, or None when MAX_RESAMPLES draws all did."""
+def _reveals(kind: str, params: dict) -> tuple[str, ...]:
+    module = problem_type(kind)
+    return module.reveals(params) if hasattr(module, "reveals") else ()
+
+
+def _fresh(module, kind: str, rng, difficulty: int, seen: set[str], shown: dict[str, str]) -> dict | None:
+    """A draw that repeats no earlier item and gives none away (shows no derivation lines another
+    kind of item on the sheet asks for), or None when MAX_RESAMPLES draws all failed."""
     for _ in range(MAX_RESAMPLES):
         params = module.sample(rng, difficulty)
-        if identity(kind, params) not in seen:
-            return params
+        if identity(kind, params) in seen:
+            continue
+        if any(shown.get(tag, kind) != kind for tag in _reveals(kind, params)):
+            continue
+        return params
     return None
 
 

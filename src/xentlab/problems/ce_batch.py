@@ -10,6 +10,7 @@ import numpy as np
 from xentlab.problems import _common
 
 KIND = "ce-batch"
+WORK_SPACE = 6  # lines of answer space in the LaTeX worksheet
 SHAPE = {1: (2, 2), 2: (3, 3), 3: (4, 3)}  # (N, K)
 
 

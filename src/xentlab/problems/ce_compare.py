@@ -13,6 +13,7 @@ import numpy as np
 from xentlab.problems import _common
 
 KIND = "ce-compare"
+WORK_SPACE = 6  # lines of answer space in the LaTeX worksheet
 CLASSES = {1: 3, 2: 4, 3: 5}
 MIN_GAP = 5  # percent between the two predictions' true-class probabilities
 

@@ -1,6 +1,6 @@
 """derive-step (symbolic): from the likelihood L, write log L or the loss E (seed 000's derivation).
 
-Each asks for log L or for E. Difficulty 1: K = 2..4; 2: K = 3..6; 3: K = 5..8, or the
+Each asks for log L or for E. Difficulty 1: K = 2 or 3; 2: K = 3 or 4; 3: K = 5 or 6, or the
 binary (Bernoulli) likelihood. The answer is an expression string in y1, y2, …, t1, t2, …
 (y, t for the binary case) that xentlab.parse.parse_expression reads, taken from the
 proved derivation itself.
@@ -13,9 +13,9 @@ import numpy as np
 from xentlab.problems import Answer
 
 KIND = "derive-step"
-CLASSES = {1: (2, 3, 4), 2: (3, 4, 5, 6), 3: (5, 6, 7, 8)}
+CLASSES = {1: (2, 3), 2: (3, 4), 3: (5, 6)}  # the K of ce-single at the same difficulty, so the proofs are shared
 TARGET_STEP = {"log_L": 3, "E": 4}  # index of the step that states log L = Σ t log y, and E = −Σ …
-WORK_SPACE = 6
+WORK_SPACE = 8  # lines of answer space in the LaTeX worksheet
 
 
 def sample(rng: np.random.Generator, difficulty: int) -> dict:
@@ -48,6 +48,11 @@ def symbols(params: dict) -> tuple[str, ...]:
         return ("y", "t")
     classes = params["classes"]
     return tuple(f"y{q}" for q in range(1, classes + 1)) + tuple(f"t{q}" for q in range(1, classes + 1))
+
+
+def reveals(params: dict) -> tuple[str, ...]:
+    """The derivation whose lines this question asks for: a log-rule item on the same sheet must not show them."""
+    return (f"{params['derivation']}:{params['classes']}",)
 
 
 def answer(params: dict) -> Answer:

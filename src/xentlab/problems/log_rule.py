@@ -2,8 +2,9 @@
 
 The lines are two consecutive steps of a derivation; the choices are rule ids, the
 distractors drawn from the other rules (never the correct rule read backwards, which
-would make two choices right). Difficulty 1: the 2-, 3- and 4-class derivations of seed 000;
-2: the general K-class and the binary derivations; 3: softmax, perplexity and batch steps.
+would make two choices right). Difficulty 1: the 3-class derivation of seed 000 and the binary one; 2: the 4-class and the
+general K-class derivations; 3: softmax, perplexity and batch steps. (Each is a derivation
+another type at that difficulty uses too, so a sheet proves fewer derivations.)
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ STEP_RULES = {
     "token-average": ("token_cross_entropy", "one_hot", "mean", "perplexity", "log_sum_to_product", "exp_log_power"),
 }
 SOURCES = {
-    1: (("multiclass", 2), ("multiclass", 3), ("multiclass", 4)),
-    2: (("multiclass", None), ("binary", None)),
+    1: (("multiclass", 3), ("binary", None)),
+    2: (("multiclass", 4), ("multiclass", None)),
     3: (("softmax-gradient", None), ("token-average", None), ("multiclass-batch", None)),
 }
 
@@ -49,6 +50,11 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     distractors = [str(r) for r in rng.choice(others, size=CHOICES - 1, replace=False)]
     choices = [str(c) for c in rng.permutation([rule, *distractors])]
     return {"derivation": name, "classes": classes, "step": index, "choices": choices}
+
+
+def reveals(params: dict) -> tuple[str, ...]:
+    """The derivation whose lines this question shows (a derive-step item on the same sheet must not ask for them)."""
+    return (f"{params['derivation']}:{params['classes']}",)
 
 
 def answer(params: dict) -> Answer:

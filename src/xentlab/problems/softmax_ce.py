@@ -12,6 +12,7 @@ from xentlab.problems._logits import sample_logits
 from xentlab.problems import _common
 
 KIND = "softmax-ce"
+WORK_SPACE = 6  # lines of answer space in the LaTeX worksheet
 
 
 def sample(rng: np.random.Generator, difficulty: int) -> dict:

@@ -12,6 +12,7 @@ from xentlab.problems import _common
 from xentlab.problems._logits import sample_logits
 
 KIND = "softmax-gradient"
+WORK_SPACE = 5  # lines of answer space in the LaTeX worksheet
 
 
 def sample(rng: np.random.Generator, difficulty: int) -> dict:

@@ -14,6 +14,7 @@ import numpy as np
 from xentlab.problems import _common
 
 KIND = "token-loss"
+WORK_SPACE = 5  # lines of answer space in the LaTeX worksheet
 TOKENS = {1: 3, 2: 4, 3: 5}
 LOG_CODES = {"log_base_10", "log_base_2", "sign_dropped", "sum_not_mean"}
 
