@@ -179,3 +179,21 @@ def test_cli_command_errors_exit_2():
 def test_cli_verdict_on_unreadable_answer_is_exit_0():
     proc = xentlab("check", "--expect", "-log(y1)", "--answer", "().__class__", "--format", "json")
     assert proc.returncode == 0 and json.loads(proc.stdout)["status"] == "invalid"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_code_a_problem_can_produce_has_feedback(lang):
+    from xentlab.problems import registry
+    from xentlab.render import language_module
+    from xentlab.verify import rng_for
+
+    words = language_module("feedback", "md", lang)
+    codes = set()
+    for kind, module in registry().items():
+        for seed in range(30):
+            for difficulty in (1, 2, 3):
+                for mistake in module.mistakes(module.sample(rng_for(seed, 7), difficulty)):
+                    codes.update(mistake.codes)
+    missing = sorted(c for c in codes if not hasattr(words, f"phrase_{c}"))
+    assert missing == []
+    assert {"log_base_10", "sign_dropped", "wrong_class", "sum_not_mean"} <= codes

@@ -25,3 +25,5 @@ echo "demo: $(find "$OUT" -type f ! -name .gitkeep | wc -l) files under $OUT/"
 # A worksheet with its answer key and key.json: Japanese Markdown, and English LaTeX (compile with lualatex, or add --pdf).
 "$XL" worksheet --count 12 --seed 7 --lang ja --format md -o "$OUT/ws-demo-ja" --force
 "$XL" worksheet --count 12 --seed 7 --lang en --format tex -o "$OUT/ws-demo-en" --force
+# A Moodle XML quiz (Question bank → Import → "Moodle XML format"): the same 12 items, Japanese.
+"$XL" moodle --count 12 --seed 7 --lang ja -o "$OUT/quiz.ja.xml" --force

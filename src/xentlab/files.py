@@ -9,8 +9,15 @@ from pathlib import Path
 from xentlab.errors import OutputExistsError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _temp_beside(path: Path, data: bytes) -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a written file should look like any other
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
         handle.flush()

@@ -5,7 +5,8 @@ per language (templates/<lang>/feedback.j2).
 
 Codes are a public contract: log_base_10, log_base_2, sign_dropped, wrong_class,
 sum_not_mean, mean_not_sum, swapped_t_y, missing_complement, sse_instead_of_ce,
-probability_not_loss, percent_scale, half_missing, half_extra, gradient_sign.
+probability_not_loss, percent_scale, half_missing, half_extra, gradient_sign
+(and conversion_inverted for unit conversions).
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from xentlab.problems import DEFAULT_TOLERANCE, problem_type
@@ -419,6 +420,7 @@ def cdata(html: str) -> str:
     return "<![CDATA[" + str(html).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
+@lru_cache(maxsize=1)
 def environment():
     """render's environment plus the cdata filter (its own filters dict: render's stays as it is)."""
     from xentlab.render import environment as base

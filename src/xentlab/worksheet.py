@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -64,7 +64,6 @@ class Sheet:
     items: tuple[Item, ...]
     variant: int | None = None
     base_seed: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 # --- options --------------------------------------------------------------------------------
