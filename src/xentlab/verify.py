@@ -13,7 +13,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -52,15 +54,71 @@ def rng_for(seed: int, *path: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=path))
 
 
-def evaluate(expr, ints: Mapping[sp.Symbol, int], floats: Mapping) -> complex:
-    """Value of a trusted expression at one point, to PRECISION digits."""
+@lru_cache(maxsize=4096)
+def _without_derivatives(expr, ints: tuple[tuple[sp.Symbol, int], ...]):
+    """Derivatives carried out symbolically at concrete sizes and indices (cached: points share it).
+    Sums and products stay: the evaluator below loops over them without rebuilding the tree."""
+    if not expr.has(sp.Derivative):
+        return expr
     # subs (not xreplace) so bound summation indices are left alone
-    concrete = expr.subs({s: sp.Integer(v) for s, v in ints.items()}).doit()
-    point = {s: sp.Float(repr(float(v)), PRECISION) for s, v in floats.items()}
-    value = concrete.xreplace(point).evalf(PRECISION)
-    if value.free_symbols:
-        raise VerificationError(f"unbound symbols {sorted(map(str, value.free_symbols))} in {expr}")
-    return complex(value)
+    return expr.subs({s: sp.Integer(v) for s, v in ints}).doit()
+
+
+def evaluate(expr, ints: Mapping[sp.Symbol, int], floats: Mapping) -> complex:
+    """Value of a trusted expression at one point, to PRECISION digits (mpmath)."""
+    key = tuple(sorted(ints.items(), key=lambda item: sp.default_sort_key(item[0])))
+    concrete = _without_derivatives(expr, key)
+    values = {}
+    for variable, value in floats.items():
+        name = (variable.base.label, tuple(int(i) for i in variable.indices)) if isinstance(variable, sp.Indexed) else variable
+        values[name] = mpmath.mpf(repr(float(value)))
+    with mpmath.workdps(PRECISION):
+        return complex(_mp(concrete, dict(ints), values))
+
+
+def _mp(e, env: dict, values: dict):
+    """Walk the tree with mpmath. `env` holds integer sizes, indices and summation variables."""
+    if e.is_Number:
+        return mpmath.mpf(e.p) / e.q if e.is_Rational else mpmath.mpf(str(e))
+    if isinstance(e, sp.Indexed):
+        key = (e.base.label, tuple(int(_mp(i, env, values)) for i in e.indices))
+        if key not in values:
+            raise VerificationError(f"unbound symbol {e} at {key[1]}")
+        return values[key]
+    if e.is_Symbol:
+        if e in env:
+            return mpmath.mpf(env[e])
+        if e not in values:
+            raise VerificationError(f"unbound symbol {e}")
+        return values[e]
+    if e.is_Add:
+        return mpmath.fsum([_mp(a, env, values) for a in e.args])
+    if e.is_Mul:
+        return mpmath.fprod([_mp(a, env, values) for a in e.args])
+    if e.is_Pow:
+        return mpmath.power(_mp(e.base, env, values), _mp(e.exp, env, values))
+    if isinstance(e, sp.log):
+        return mpmath.log(_mp(e.args[0], env, values))
+    if isinstance(e, sp.exp):
+        return mpmath.exp(_mp(e.args[0], env, values))
+    if isinstance(e, (sp.Sum, sp.Product)):
+        return _big_operator(e, env, values)
+    if isinstance(e, sp.KroneckerDelta):
+        return mpmath.mpf(int(_mp(e.args[0], env, values) == _mp(e.args[1], env, values)))
+    raise VerificationError(f"cannot evaluate {type(e).__name__} in a proof")
+
+
+def _big_operator(e, env: dict, values: dict):
+    combine = mpmath.fsum if isinstance(e, sp.Sum) else mpmath.fprod
+
+    def over(limits, scope):
+        if not limits:
+            return _mp(e.function, scope, values)
+        (index, lo, hi), rest = limits[-1], limits[:-1]  # the last limit is the outermost
+        first, last = int(_mp(lo, scope, values)), int(_mp(hi, scope, values))
+        return combine([over(rest, {**scope, index: n}) for n in range(first, last + 1)])
+
+    return over(e.limits, env)
 
 
 def _close(a: complex, b: complex) -> bool:
