@@ -197,3 +197,13 @@ def test_every_code_a_problem_can_produce_has_feedback(lang):
     missing = sorted(c for c in codes if not hasattr(words, f"phrase_{c}"))
     assert missing == []
     assert {"log_base_10", "sign_dropped", "wrong_class", "sum_not_mean"} <= codes
+
+
+def test_base_mistakes_when_bits_are_expected():
+    # expected in bits: -log2(0.33) = 1.5995; a student using ln gives 1.1087 (no code for that), log10 gives 0.4815
+    inputs = Inputs(y=DOG.y, t=DOG.t, base="2")
+    assert expected_value("cross-entropy", inputs) == pytest.approx(-math.log2(0.33), rel=1e-12)
+    verdict = check_number("0.4815", expected_value("cross-entropy", inputs), catalogue("cross-entropy", inputs))
+    assert verdict.diagnosis == ("log_base_10",)
+    verdict = check_number("-1.600", expected_value("cross-entropy", inputs), catalogue("cross-entropy", inputs))
+    assert verdict.diagnosis == ("sign_dropped",)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from xentlab.errors import InputError
 from xentlab.model import Verdict
@@ -13,6 +16,8 @@ from xentlab.problems import DEFAULT_TOLERANCE, Mistake, problem_type
 
 MAX_KEY_BYTES = 5_000_000
 MAX_ITEMS = 10_000
+# question_params are small: generated sheets stay far inside these (lists ≤ 6, numbers ≤ 6).
+PARAM_LIMITS = {"depth": 4, "list": 32, "keys": 16, "string": 64, "number": 1e4}
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ def load(path: Path) -> dict[int, KeyItem]:
         raise _fail(str(path), f"larger than {MAX_KEY_BYTES} bytes")
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:  # ValueError: bad JSON, or an absurd integer
         raise _fail(str(path), f"not valid UTF-8 JSON ({type(error).__name__})") from None
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         raise _fail(str(path), 'expected an object with an "items" list')
@@ -67,15 +72,20 @@ def parse_item(raw, where: str) -> KeyItem:
         module = problem_type(kind)
     except Exception:
         raise _fail(where, f"unknown kind {kind[:40]!r}") from None
+    _check_params(params, where)
     try:
-        answer = module.answer(params)
-        mistakes = tuple(module.mistakes(params))
+        with np.errstate(all="raise"), warnings.catch_warnings():
+            warnings.simplefilter("error")
+            answer = module.answer(params)
+            mistakes = tuple(module.mistakes(params))
     except Exception as error:  # the params are data from a file: any failure means they are malformed
         raise _fail(where, f"question_params do not fit {kind} ({type(error).__name__})") from None
+    if answer.kind == "number" and not math.isfinite(answer.value):
+        raise _fail(where, "question_params give no finite answer")
     tolerance = _tolerance(raw.get("tolerance", answer.tolerance), where)
     stored = raw.get("answer")
     if answer.kind == "number":
-        if not isinstance(stored, (int, float)) or isinstance(stored, bool) or not math.isfinite(stored):
+        if not isinstance(stored, (int, float)) or isinstance(stored, bool) or not abs(stored) < 1e300:
             raise _fail(where, '"answer" must be a finite number')
         if abs(stored - answer.value) > 1e-9 * max(1.0, abs(answer.value)):
             raise _fail(where, f'"answer" {stored} does not match its question_params ({answer.value:.6g})')
@@ -87,12 +97,42 @@ def parse_item(raw, where: str) -> KeyItem:
         from xentlab.parse import AnswerParseError
 
         try:
-            parse_expression(stored)  # the same whitelist as student text
+            typed = parse_expression(stored)  # the same whitelist as student text
         except AnswerParseError as error:
             raise _fail(where, f'"answer" is not an accepted expression: {error}') from None
+        from xentlab.check import agree
+        from xentlab.verify import rng_for
+
+        if not agree(typed, parse_expression(answer.value), rng_for(item_id, 0)):
+            raise _fail(where, f'"answer" does not match its question_params ({answer.value[:60]})')
     elif stored not in answer.choices:
         raise _fail(where, '"answer" must be one of its "choices"')
     return KeyItem(item_id, kind, answer.kind, stored, tolerance, tuple(answer.choices), mistakes)
+
+
+def _check_params(value, where: str, depth: int = 0) -> None:
+    """Plain, small JSON only: what a generated sheet writes, nothing that could make checking slow."""
+    limits = PARAM_LIMITS
+    if depth > limits["depth"]:
+        raise _fail(where, "question_params are nested too deeply")
+    if isinstance(value, dict):
+        if len(value) > limits["keys"] or not all(isinstance(k, str) and len(k) <= limits["string"] for k in value):
+            raise _fail(where, "question_params have too many or odd keys")
+        for item in value.values():
+            _check_params(item, where, depth + 1)
+    elif isinstance(value, list):
+        if len(value) > limits["list"]:
+            raise _fail(where, f"a list in question_params is longer than {limits['list']}")
+        for item in value:
+            _check_params(item, where, depth + 1)
+    elif isinstance(value, str):
+        if len(value) > limits["string"]:
+            raise _fail(where, "a string in question_params is too long")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not abs(value) <= limits["number"]:  # also false for NaN
+            raise _fail(where, f"a number in question_params is out of range ({value!r:.20})")
+    elif value is not None and not isinstance(value, bool):
+        raise _fail(where, "question_params hold something other than numbers, strings and lists")
 
 
 def _tolerance(raw, where: str) -> dict:

@@ -54,14 +54,15 @@ def guarded(check):
     def run(*args, **kwargs) -> Verdict:
         from xentlab.parse import AnswerParseError
 
+        expected = kwargs.get("expected_display") or (args[1] if len(args) > 1 else kwargs.get("expected"))
         try:
             with time_limit(TIME_LIMIT):
                 return check(*args, **kwargs)
         except AnswerParseError as error:
-            detail = {"code": error.code, "offset": error.offset, "reason": str(error), **error.detail}
-            return Verdict("invalid", expected=kwargs.get("expected_display"), message="parse_error", detail=detail)
+            detail = {**error.detail, "code": error.code, "offset": error.offset, "reason": str(error)}
+            return Verdict("invalid", expected=expected, message="parse_error", detail=detail)
         except CheckTimeout:
-            return Verdict("invalid", message="timeout", detail={"seconds": TIME_LIMIT})
+            return Verdict("invalid", expected=expected, message="timeout", detail={"seconds": TIME_LIMIT})
 
     run.__name__ = check.__name__
     run.__doc__ = check.__doc__
@@ -105,8 +106,9 @@ def within(value: float, typed: float, tolerance: dict, text: str) -> bool:
 
 
 @guarded
-def check_number(text: str, expected: float, mistakes: list[Mistake], tolerance: dict | None = None) -> Verdict:
-    """A numeric answer: correct within tolerance, else named by the mistake whose value it matches."""
+def check_number(text: str, expected: float, mistakes: list[Mistake], tolerance: dict | None = None, base: str = "e") -> Verdict:
+    """A numeric answer: correct within tolerance, else named by the mistake whose value it matches.
+    `base` is the logarithm the right answer uses (the feedback says "with ln" only for e)."""
     from xentlab.parse import parse_number_detail
 
     tolerance = {**DEFAULT_TOLERANCE, **(tolerance or {})}
@@ -120,7 +122,7 @@ def check_number(text: str, expected: float, mistakes: list[Mistake], tolerance:
     matches = [m for m in mistakes if within(m.value, typed, tolerance, text)]
     if matches:
         best = min(matches, key=lambda m: (len(m.codes), abs(m.value - typed)))
-        return Verdict("incorrect", best.codes, expected, 0.0, "mistake", {"value": typed, "mistake_value": best.value})
+        return Verdict("incorrect", best.codes, expected, 0.0, "mistake", {"value": typed, "mistake_value": best.value, "base": base})
     return Verdict("incorrect", expected=expected, message="wrong", detail={"value": typed})
 
 

@@ -130,11 +130,12 @@ def solve(kind: str, no_figures: bool, fmt: str, lang: str, output: Path | None,
     if not no_figures and fmt == "tex":
         figures = []
     elif not no_figures and fmt == "md" and output is not None:  # SVGs live beside the Markdown that links them
-        from xentlab.files import write_text
+        from xentlab.files import refuse_existing, write_text
 
+        svgs = [(output.with_name(f"{output.stem}.{svg['name']}.svg"), svg) for svg in solution_svgs(solution, lang)]
+        refuse_existing([output, *(path for path, _ in svgs)], force=force)
         figures = []
-        for svg in solution_svgs(solution, lang):
-            path = output.with_name(f"{output.stem}.{svg['name']}.svg")
+        for path, svg in svgs:
             write_text(path, svg["svg"], force=force)
             figures.append({"file": path.name, "caption": svg["caption"]})
     emit(render_solution(solution, fmt, lang, figures), output, force)
@@ -182,7 +183,7 @@ def check(key_path, item_id, kind, expect, answer, rtol, atol, sig_figs, fmt, la
         inputs = _inputs_from_options(options)
         check_inputs(kind, inputs)
         worked_solution(kind, inputs)  # the same validation and error messages as `solve`
-        verdict = check_number(answer, expected_value(kind, inputs), catalogue(kind, inputs), overrides)
+        verdict = check_number(answer, expected_value(kind, inputs), catalogue(kind, inputs), overrides, base=inputs.base)
     else:
         from xentlab.check import check_expression
 
@@ -216,22 +217,26 @@ def grade(key_path: Path, responses: Path, output: Path | None, report: Path | N
     else:
         verdicts = grading.grade(items, rows)
     feedback = [verdict_feedback(v, lang) for v in verdicts]
-    emit(grading.graded_csv(header, rows, verdicts, feedback), output, force)
+    charts = []
     if report is not None:
-        from xentlab.files import write_text
         from xentlab.render import report_svgs
 
         summary = grading.summarise(rows, verdicts, items)
+        charts = [(report.with_name(f"{report.stem}.{svg['name']}.svg"), svg) for svg in report_svgs(summary, lang)]
+    from xentlab.files import refuse_existing, write_text
+
+    refuse_existing([output, report, *(path for path, _ in charts)], force=force)
+    emit(grading.graded_csv(header, rows, verdicts, feedback), output, force)
+    if report is not None:
         figures = []
-        for svg in report_svgs(summary, lang):  # charts beside the report, linked from it
-            path = report.with_name(f"{report.stem}.{svg['name']}.svg")
+        for path, svg in charts:  # charts beside the report, linked from it
             write_text(path, svg["svg"], force=force)
             figures.append({"file": path.name, "caption": svg["caption"], "name": svg["name"]})
         write_text(report, render_grade_report(summary, lang, figures), force=force)
         click.echo(f"wrote {report}", err=True)
 
 
-TEX_PACKAGES = "texlive-luatex texlive-lang-japanese texlive-latex-recommended latexmk"
+TEX_PACKAGES = "texlive-luatex texlive-lang-japanese texlive-latex-recommended texlive-pictures latexmk"
 
 
 @cli.command()

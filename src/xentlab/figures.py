@@ -73,7 +73,8 @@ def _frame(ymax: float, xmax: float = 1.0) -> tuple[Axis, Axis]:
 def loss_curve(points: list[tuple[float, float]], base: str = "e") -> Plot:
     """E = −log_b p on (0, 1], with each (p, E) point marked (E = ∞ is drawn at the top edge)."""
     finite = [e for _, e in points if math.isfinite(e)]
-    ymax = nice_ceiling(max([4.0 / LN[base], *finite]) * 1.1)
+    # beyond ~20 nats the curve is a wall at p = 0: higher points sit on the top edge, labelled
+    ymax = nice_ceiling(min(max([4.0 / LN[base], *finite]) * 1.1, 20.0 / LN[base]))
     x, y = _frame(ymax)
     p_floor = math.exp(-ymax * LN[base])  # where the curve leaves the plot
     steep = [p_floor * (1 / p_floor) ** (i / 80) for i in range(81)]  # geometric: dense near 0

@@ -48,3 +48,12 @@ def write_bytes(path: Path, data: bytes, *, force: bool = False) -> None:
 
 def write_text(path: Path, text: str, *, force: bool = False) -> None:
     write_bytes(path, text.encode("utf-8"), force=force)
+
+
+def refuse_existing(paths, *, force: bool = False) -> None:
+    """Before writing several files: refuse up front if any exists, so nothing is half-written."""
+    if force:
+        return
+    for path in paths:
+        if path is not None and Path(path).exists():
+            raise OutputExistsError(f"{path} already exists; use --force to overwrite it")

@@ -24,23 +24,30 @@ class Graded:
 
 
 def read_responses(data: bytes) -> tuple[list[str], list[dict]]:
-    """UTF-8 with or without BOM (Excel's export), columns student, item, answer (any order, any case)."""
+    """UTF-8 with or without BOM (Excel's export), columns student, item, answer (any order, any case).
+    Each row keeps its raw cells (`_cells`) so the graded CSV gives back exactly what came in."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(f"responses are not UTF-8 (byte {error.start}); save the CSV as UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in (h.lower() for h in header)]
+    try:
+        table = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise InputError(f"responses are not a readable CSV ({error})") from None
+    if not table:
+        raise InputError("responses CSV is empty; it needs the columns student, item, answer")
+    header = table[0]
+    where = {name.strip().lower(): position for position, name in reversed(list(enumerate(header)))}
+    missing = [c for c in REQUIRED if c not in where]
     if missing:
         raise InputError(f"responses CSV lacks the column(s) {', '.join(missing)}; it needs student, item, answer")
-    rename = {h: h.strip().lower() if h.strip().lower() in REQUIRED else h.strip() for h in reader.fieldnames}
+    if len(table) - 1 > MAX_ROWS:
+        raise InputError(f"responses CSV has more than {MAX_ROWS} rows")
     rows = []
-    for row in reader:
-        if len(rows) >= MAX_ROWS:
-            raise InputError(f"responses CSV has more than {MAX_ROWS} rows")
-        rows.append({rename.get(k, k) if k is not None else "extra": (v if v is not None else "") for k, v in row.items()})
-    return [rename[h] for h in reader.fieldnames], rows
+    for cells in table[1:]:
+        row = {name: (cells[where[name]] if where[name] < len(cells) else "") for name in REQUIRED}
+        rows.append({**row, "_cells": cells})
+    return header, rows
 
 
 def grade(items: dict[int, KeyItem], rows: list[dict], progress=None) -> list[Verdict]:
@@ -73,7 +80,7 @@ def summarise(rows: list[dict], verdicts: list[Verdict], items: dict[int, KeyIte
     code_items: dict[str, set] = defaultdict(set)
     for row, verdict in zip(rows, verdicts):
         who = str(row.get("student", "")).strip() or "?"
-        item = str(row.get("item", "")).strip()
+        item = _item_label(row.get("item", ""), items)
         students[who]["answered"] += 1
         students[who]["score"] += verdict.score
         students[who]["correct"] += verdict.status == "correct"
@@ -99,11 +106,23 @@ def summarise(rows: list[dict], verdicts: list[Verdict], items: dict[int, KeyIte
     }
 
 
+def _item_label(raw: str, items: dict) -> str:
+    """'1', '01' and '１' are all item 1; anything else is shown as typed, made table-safe."""
+    try:
+        number = int(str(raw).strip())
+    except ValueError:
+        number = None
+    if number in items:
+        return str(number)
+    return (str(raw).strip()[:20] or "?").replace("|", "/").replace("<", "‹").replace(">", "›")
+
+
 def graded_csv(header: list[str], rows: list[dict], verdicts: list[Verdict], feedback: list[str]) -> str:
     out = io.StringIO()
     extra = ["status", "diagnosis", "score", "feedback"]
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header + extra)
     for row, verdict, text in zip(rows, verdicts, feedback):
-        writer.writerow([row.get(h, "") for h in header] + [verdict.status, ";".join(verdict.diagnosis), f"{verdict.score:g}", text])
+        cells = list(row["_cells"]) + [""] * (len(header) - len(row["_cells"]))  # short rows padded, long rows kept
+        writer.writerow(cells + [verdict.status, ";".join(verdict.diagnosis), f"{verdict.score:g}", text])
     return out.getvalue()

@@ -22,6 +22,7 @@ from xentlab.problems import Mistake
 from xentlab.solve import Inputs
 
 LN = {"e": 1.0, "2": math.log(2), "10": math.log(10)}
+WRONG_CLASSES = 9  # at most this many other classes are tried as the one a student used
 LOG_KINDS = ("cross-entropy", "binary-cross-entropy", "softmax-cross-entropy", "token-loss")
 
 
@@ -91,9 +92,9 @@ def _alternatives(kind: str, inputs: Inputs) -> list[tuple[tuple[str, ...], np.n
             found.append((("swapped_t_y",), -(np.where(y2 > 0, y2 * np.log(np.where(t2 > 0, t2, 1.0)), 0.0) + np.where((y2 > 0) & (t2 == 0), -np.inf, 0.0)).sum(axis=1), True))
         if y2.shape[0] == 1 and np.count_nonzero(t2[0]) == 1:
             true_class = int(np.flatnonzero(t2[0])[0])
-            for other in range(y2.shape[1]):
-                if other != true_class and y2[0, other] > 0:
-                    found.append((("wrong_class",), np.array([-math.log(y2[0, other])]), True))
+            likely = [c for c in np.argsort(-y2[0], kind="stable") if c != true_class and y2[0, c] > 0]
+            for other in likely[:WRONG_CLASSES]:  # the classes a student plausibly read instead
+                found.append((("wrong_class",), np.array([-math.log(y2[0, other])]), True))
     if kind == "binary-cross-entropy":
         y = np.atleast_1d(np.asarray(inputs.y, dtype=float))
         t = np.atleast_1d(np.asarray(inputs.t if inputs.t is not None else inputs.labels, dtype=float))
@@ -115,11 +116,13 @@ def _alternatives(kind: str, inputs: Inputs) -> list[tuple[tuple[str, ...], np.n
 Transform = tuple[tuple[str, ...], Callable[[float], float]]
 
 
-def _transforms(kind: str, samples: int, reduction: str, is_log: bool) -> list[list[Transform]]:
-    """Independent families; one member of each is picked (the first member is 'no mistake')."""
+def _transforms(kind: str, samples: int, reduction: str, is_log: bool, base: str = "e") -> list[list[Transform]]:
+    """Independent families; one member of each is picked (the first member is 'no mistake').
+    Log quantities arrive in nats and leave in the base the student used."""
     families: list[list[Transform]] = []
     if is_log:
-        families.append([((), lambda v: v), (("log_base_10",), lambda v: v / LN["10"]), (("log_base_2",), lambda v: v / LN["2"])])
+        wrong_bases = [((f"log_base_{b}",), lambda v, b=b: v / LN[b]) for b in ("10", "2") if b != base]
+        families.append([((), lambda v: v / LN[base]), *wrong_bases])
         families.append([((), lambda v: v), (("sign_dropped",), lambda v: -v)])
     if samples > 1:
         if reduction == "mean":
@@ -132,6 +135,11 @@ def _transforms(kind: str, samples: int, reduction: str, is_log: bool) -> list[l
 
 def catalogue(kind: str, inputs: Inputs, *, max_codes: int = 3) -> list[Mistake]:
     """Every misconception value for these inputs, deduplicated, none within tolerance of the truth."""
+    with np.errstate(all="ignore"):  # overflow in a mistake's value just drops that mistake
+        return _catalogue(kind, inputs, max_codes)
+
+
+def _catalogue(kind: str, inputs: Inputs, max_codes: int) -> list[Mistake]:
     per = per_sample_nats(kind, inputs)
     reduction = default_reduction(kind, inputs, per.size)
     scale = 1.0 if kind == "sse" else LN[inputs.base]
@@ -139,9 +147,8 @@ def catalogue(kind: str, inputs: Inputs, *, max_codes: int = 3) -> list[Mistake]
     starts = [((), per, kind != "sse")] + _alternatives(kind, inputs)
     found: list[tuple[tuple[str, ...], float]] = []
     for codes, values, is_log in starts:
-        base_value = _reduce(np.asarray(values, dtype=float), reduction)
-        base_value = base_value / scale if is_log else base_value
-        for combo in itertools.product(*_transforms(kind, per.size, reduction, is_log)):
+        base_value = _reduce(np.asarray(values, dtype=float), reduction)  # nats for a log quantity
+        for combo in itertools.product(*_transforms(kind, per.size, reduction, is_log, inputs.base)):
             all_codes = codes + tuple(c for extra, _ in combo for c in extra)
             if not all_codes or len(all_codes) > max_codes:
                 continue

@@ -212,6 +212,7 @@ _CHAR_MAP = {
     "\u2013": "-",  # en dash
     "\u00d7": "*",  # multiplication sign
     "\u00b7": "*",  # middle dot
+    "\u30fb": "*",  # katakana middle dot: what a Japanese IME types for ·
     "\u22c5": "*",  # dot operator
     "\u2219": "*",  # bullet operator
     "\u2217": "*",  # asterisk operator

@@ -84,6 +84,8 @@ class TextbookLatex(LatexPrinter):
         args = expr.args
         if len(args) == 2 and args[0] == -1 and isinstance(args[1], sp.Add):
             return rf"-\left({self._print(args[1])}\right)"
+        if len(args) == 2 and args[0] == -1 and args[1] is sp.oo:
+            return r"-\infty"
         if len(args) > 1 and (_is_numeral(args[0]) or all(isinstance(a, sp.Pow) and not a.exp.is_Number for a in args)):
             return r" \cdot ".join(self._print(a) for a in args)  # y_1^{t_1} · y_2^{t_2}, as the seed writes it
         return _fraction_prefix(self, expr, r"\frac{{1}}{{{}}}", sep=" ") or super()._print_Mul(expr)

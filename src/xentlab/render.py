@@ -8,6 +8,7 @@ template ever types LaTeX that Jinja could mangle.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -272,8 +273,6 @@ def _softmax_svg(plot, words) -> str:
 
 
 def solution_json(solution, lang: str) -> str:
-    import math
-
     from xentlab.printing import to_latex, to_str
 
     def number(v):
@@ -309,11 +308,14 @@ def verdict_feedback(verdict, lang: str, fmt: str = "md") -> str:
 
 def verdict_document(verdict, lang: str) -> dict:
     """The JSON shape of `xentlab check` (a public contract)."""
+    expected = verdict.expected
+    if isinstance(expected, float) and not math.isfinite(expected):
+        expected = None  # JSON has no infinity
     return {
         "status": verdict.status,
         "diagnosis": list(verdict.diagnosis),
         "feedback": verdict_feedback(verdict, lang),
-        "expected": verdict.expected,
+        "expected": expected,
         "score": verdict.score,
     }
 

@@ -85,8 +85,8 @@ def parse_labels(text: str) -> np.ndarray:
     matrix = parse_matrix(text, "--labels")
     if matrix.ndim != 1:
         raise InputError("--labels is one list of class indices (0-based), e.g. --labels 1,0")
-    if not np.all(np.isfinite(matrix)) or not np.all(matrix == np.round(matrix)):
-        bad = next(v for v in matrix if not (math.isfinite(v) and v == round(v)))
+    if not np.all(np.isfinite(matrix)) or not np.all(matrix == np.round(matrix)) or np.any(np.abs(matrix) > 1e9):
+        bad = next(v for v in matrix if not (math.isfinite(v) and v == round(v) and abs(v) <= 1e9))
         raise InputError(f"--labels must be whole class indices (0-based), got {bad:g}")
     return matrix.astype(np.intp)
 
@@ -115,7 +115,13 @@ def check_inputs(kind: str, inputs: Inputs) -> None:
     if kind == "token-loss":
         if targets:
             raise UsageError("token-loss takes only --p, the probability each target token received")
+        if inputs.reduction is not None:
+            raise UsageError("token-loss is always the mean over the tokens; --reduction does not apply")
         return
+    if kind == "sse" and inputs.base != "e":
+        raise UsageError("--base applies to the log losses, not to sse")
+    if kind in ("sse", "softmax-cross-entropy") and inputs.eps is not None:
+        raise UsageError(f"--eps applies to losses of probabilities, not to {kind}")
     if len(targets) != 1:
         raise UsageError(f"{kind} needs exactly one of --t and --labels")
     if kind == "sse" and targets == ["labels"]:
@@ -140,6 +146,11 @@ def solve(kind: str, inputs: Inputs) -> Solution:
 # --- one function per kind -------------------------------------------------------------------
 
 
+def _shape(a) -> str:
+    a = np.asarray(a)
+    return f"{a.shape[0]} number(s)" if a.ndim == 1 else f"{a.shape[0]} row(s) of {a.shape[1]}"
+
+
 def _single_label(inputs: Inputs, batch: bool):
     """--labels 2 for one sample means the scalar label 2 (shape ())."""
     if inputs.labels is None:
@@ -149,7 +160,10 @@ def _single_label(inputs: Inputs, batch: bool):
 
 def _one_hot_from(inputs: Inputs, classes: int, rows: int) -> np.ndarray:
     if inputs.t is not None:
-        return np.atleast_2d(inputs.t)
+        t2 = np.atleast_2d(inputs.t)
+        if t2.shape != (rows, classes):
+            raise InputError(f"--t has shape {_shape(inputs.t)} but the predictions have {rows} row(s) of {classes}; they must match")
+        return t2
     from xentlab import kernels
 
     labels = np.atleast_1d(kernels.validate_labels(inputs.labels, classes))
@@ -250,6 +264,8 @@ def _sse(inputs: Inputs) -> Solution:
 
     y = np.asarray(inputs.y, dtype=float)
     t = np.asarray(inputs.t, dtype=float)
+    if y.shape != t.shape:
+        raise InputError(f"--y has {_shape(y)} but --t has {_shape(t)}; they must match")
     per = np.atleast_1d(kernels.sse(y, t, half=inputs.half, reduction="none"))
     reduction = inputs.reduction or ("mean" if y.ndim == 2 else "sum")
     solution = Solution("sse", _reduce(per, reduction), "", per.tolist(), reduction, "e", detail={"half": inputs.half})

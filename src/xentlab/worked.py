@@ -47,9 +47,12 @@ def _mean_of(values, count_symbol, reduction):
     return body if reduction == "sum" else _times(1 / count_symbol, body)
 
 
-def _cross_entropy_row(y_row, t_row, base):
-    terms = [_times(numeral(tk), _log(numeral(yk), base)) for yk, tk in zip(y_row, t_row)]
-    surviving = [_times(numeral(tk), _log(numeral(yk), base)) if tk != 1 else _log(numeral(yk), base)
+def _cross_entropy_row(y_row, t_row, base, digits: int = 6):
+    def y_(v):
+        return sp.Symbol(f"{v:.{digits}g}")
+
+    terms = [_times(numeral(tk), _log(y_(yk), base)) for yk, tk in zip(y_row, t_row)]
+    surviving = [_times(numeral(tk), _log(y_(yk), base)) if tk != 1 else _log(y_(yk), base)
                  for yk, tk in zip(y_row, t_row) if tk != 0]
     return _neg(_plus(*terms)), _neg(_plus(*surviving)) if surviving else sp.Integer(0)
 
@@ -109,7 +112,7 @@ def softmax(solution, z2, probs, t2, batch: bool) -> None:
         _batch_lines(solution, sp.Symbol("N"))
         return
     solution.table = [{"k": q + 1, "z": float(z2[0][q]), "y": float(probs[0][q]), "t": float(t2[0][q])} for q in range(z2.shape[1])]
-    every_term, surviving = _cross_entropy_row(np.round(probs[0], 4), t2[0], solution.base)
+    every_term, surviving = _cross_entropy_row(probs[0], t2[0], solution.base, digits=4)
     solution.substitution += [(E, every_term), (E, surviving), (E, sig(solution.value))]
     if np.any(t2[0] == 0):
         solution.notes.append("zero_terms_vanish")
