@@ -19,11 +19,10 @@ mkdir -p "$OUT/solve"
 "$XL" solve cross-entropy --y 0.33,0.32,0.35 --t 1,0,0 --lang en -o "$OUT/solve/dog-fox-wolf.en.md" --force
 "$XL" solve token-loss --p 0.70,0.95,0.80 --lang en -o "$OUT/solve/tokens.en.md" --force
 "$XL" solve softmax-cross-entropy --logits 2,1,0.1 --labels 0 --lang en --format tex -o "$OUT/solve/softmax.en.tex" --force
-echo "demo: $(find "$OUT" -type f ! -name .gitkeep | wc -l) files under $OUT/"
-"$XL" solve cross-entropy --y 0.33,0.32,0.35 --t 1,0,0 --lang en -o "$OUT/solve/dog-fox-wolf-figure.en.md" --force
 "$XL" grade --key tests/data/class-key.json --responses tests/data/class.csv --lang ja -o "$OUT/graded.csv" --report "$OUT/report.ja.md" --force
 # A worksheet with its answer key and key.json: Japanese Markdown, and English LaTeX (compile with lualatex, or add --pdf).
 "$XL" worksheet --count 12 --seed 7 --lang ja --format md -o "$OUT/ws-demo-ja" --force
 "$XL" worksheet --count 12 --seed 7 --lang en --format tex -o "$OUT/ws-demo-en" --force
 # A Moodle XML quiz (Question bank → Import → "Moodle XML format"): the same 12 items, Japanese.
 "$XL" moodle --count 12 --seed 7 --lang ja -o "$OUT/quiz.ja.xml" --force
+echo "demo: $(find "$OUT" -type f ! -name .gitkeep | wc -l) files under $OUT/"
