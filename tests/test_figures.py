@@ -107,3 +107,16 @@ def test_tex_figures_compile(tmp_path, lang, inputs, kind):
     source.write_text(text, encoding="utf-8")
     proc = subprocess.run([exe, "-interaction=nonstopmode", "-halt-on-error", source.name], cwd=tmp_path, capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_worksheet_key_has_a_curve_per_loss_item(tmp_path):
+    out = tmp_path / "ws"
+    proc = subprocess.run([sys.executable, "-m", "xentlab", "worksheet", "--count", "4", "--seed", "7", "--types", "ce-single,token-loss,log-rule",
+                           "--lang", "en", "-o", str(out)], capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    answers = (out / "answers.md").read_text(encoding="utf-8")
+    linked = sorted(part.split(")")[0] for part in answers.split("](")[1:] if part.split(")")[0].endswith(".svg"))
+    assert linked == sorted(p.name for p in out.glob("*.svg")) and len(linked) >= 2  # ce-single and token-loss; not log-rule
+    for name in linked:
+        ET.parse(out / name)
+    assert ".svg" not in (out / "worksheet.md").read_text(encoding="utf-8")  # the students' sheet stays uncluttered

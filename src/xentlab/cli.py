@@ -286,6 +286,8 @@ def worksheet(count: int, seed: int, types: str | None, difficulty: int, fmt: st
         files.extend([(folder / f"worksheet.{fmt}", worksheet_text.encode("utf-8")),
                       (folder / f"answers.{fmt}", answers_text.encode("utf-8")),
                       (folder / "key.json", ws.key_json(sheet, lang, fmt).encode("utf-8"))])
+        if fmt == "md":  # the key's figures, as SVG files beside it
+            files.extend((folder / name, svg.encode("utf-8")) for name, svg in ws.answer_figures(sheet, lang))
 
     if sys.stderr.isatty() and len(sheets) >= 5:
         with click.progressbar(sheets, label="worksheets", file=sys.stderr) as bar:

@@ -130,7 +130,7 @@ def _math_globals(fmt: str) -> dict:
         "formulas": rules.formulas(),
         "sig": _sig,
         "n4": four_significant,
-        "g": lambda v: f"{v:g}",
+        "g": lambda v: f"{v:.4g}",
     }
 
 

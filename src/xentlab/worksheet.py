@@ -242,16 +242,52 @@ def _views(sheet: Sheet, with_solutions: bool) -> list[_View]:
 
 
 def render(sheet: Sheet, fmt: str, lang: str) -> tuple[str, str]:
-    """(worksheet, answer key) in the format and language."""
-    from xentlab.render import render_template
+    """(worksheet, answer key) in the format and language. The key carries a −log p curve for each
+    item whose answer is the loss of a probability: inline pgfplots in tex, a linked SVG in md
+    (the files come from answer_figures)."""
+    from xentlab.render import language_module, render_template
 
     modules = {kind: _problem_module(kind, fmt, lang) for kind in sheet.types}
     texts = []
     for mode, with_solutions in (("worksheet", False), ("answers", True)):
+        items = _views(sheet, with_solutions)
+        figures = _figures(items, fmt, lang) if with_solutions else {}
         text = render_template(f"worksheet/{fmt}.j2", fmt, lang, mode=mode, sheet=sheet, pdf_id=pdf_id(sheet, mode, lang),
-                               items=_views(sheet, with_solutions), P=modules, WS=_labels(fmt, lang))
+                               items=items, P=modules, WS=_labels(fmt, lang), figures=figures, pgfplots=bool(figures) and fmt == "tex",
+                               F=language_module("figures", fmt, lang))
         texts.append(tidy(text, fmt))
     return texts[0], texts[1]
+
+
+def _curve_solution(sol: dict | None):
+    """The worked solution whose points go on the −log p curve, if the item has one."""
+    from xentlab.solve import Solution
+
+    solution = (sol or {}).get("s")
+    return solution if isinstance(solution, Solution) and solution.points else None
+
+
+def _figures(items: list[_View], fmt: str, lang: str) -> dict[int, dict]:
+    """Per item id: for tex the plot itself, for md the SVG's file name and caption."""
+    from xentlab.render import solution_plots, solution_svgs
+
+    figures = {}
+    for item in items:
+        solution = _curve_solution(item.sol)
+        if solution is None:
+            continue
+        if fmt == "tex":
+            figures[item.id] = {"plot": solution_plots(solution)[0]["f"], "unit": solution.unit}
+        else:
+            svg = solution_svgs(solution, lang)[0]
+            figures[item.id] = {"file": f"answers.item-{item.id:02d}.svg", "caption": svg["caption"], "svg": svg["svg"]}
+    return figures
+
+
+def answer_figures(sheet: Sheet, lang: str) -> list[tuple[str, str]]:
+    """(file name, SVG) for every figure the Markdown answer key links."""
+    figures = _figures(_views(sheet, True), "md", lang)
+    return [(figure["file"], figure["svg"]) for _, figure in sorted(figures.items())]
 
 
 def pdf_id(sheet: Sheet, mode: str, lang: str) -> str:
