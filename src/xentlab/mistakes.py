@@ -145,18 +145,27 @@ def _catalogue(kind: str, inputs: Inputs, max_codes: int) -> list[Mistake]:
     scale = 1.0 if kind == "sse" else LN[inputs.base]
     truth = _reduce(per, reduction) / scale
     starts = [((), per, kind != "sse")] + _alternatives(kind, inputs)
+    combined = [
+        (codes, _reduce(np.asarray(values, dtype=float), reduction), _transforms(kind, per.size, reduction, is_log, inputs.base))
+        for codes, values, is_log in starts  # log quantities start in nats; the base family converts them
+    ]
+    return combine(combined, truth, max_codes)
+
+
+def combine(starts: list[tuple[tuple[str, ...], float, list[list[Transform]]]], truth: float, max_codes: int = 3) -> list[Mistake]:
+    """Each start (codes, value, families of transforms) combined with one member of every family,
+    up to `max_codes` codes in all; deduplicated by `distinct`. Problem types use it for their own values."""
     found: list[tuple[tuple[str, ...], float]] = []
-    for codes, values, is_log in starts:
-        base_value = _reduce(np.asarray(values, dtype=float), reduction)  # nats for a log quantity
-        for combo in itertools.product(*_transforms(kind, per.size, reduction, is_log, inputs.base)):
+    for codes, value, families in starts:
+        for combo in itertools.product(*families):
             all_codes = codes + tuple(c for extra, _ in combo for c in extra)
             if not all_codes or len(all_codes) > max_codes:
                 continue
-            value = base_value
+            result = value
             for _, apply in combo:
-                value = apply(value)
-            if math.isfinite(value):
-                found.append((all_codes, value))
+                result = apply(result)
+            if math.isfinite(result):
+                found.append((all_codes, float(result)))
     return distinct(found, truth)
 
 

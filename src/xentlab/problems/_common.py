@@ -7,8 +7,6 @@ divided by 100, so each is a 2-decimal number and the row sums to 1 as a decimal
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -56,19 +54,7 @@ IDENTITY: Transform = ((), lambda v: v)
 
 
 def combine(starts: list[tuple[tuple[str, ...], float, list[list[Transform]]]], truth: float, max_codes: int = 3) -> list[Mistake]:
-    """Each start value (codes, value, families of transforms) combined with one member of each
-    family, as mistakes.catalogue does for the loss kinds; deduplicated by mistakes.distinct."""
-    from xentlab.mistakes import distinct
+    """mistakes.combine: each start value with one member of each family of transforms."""
+    from xentlab.mistakes import combine as combine_mistakes
 
-    found: list[tuple[tuple[str, ...], float]] = []
-    for codes, value, families in starts:
-        for combo in itertools.product(*families):
-            all_codes = codes + tuple(c for extra, _ in combo for c in extra)
-            if not all_codes or len(all_codes) > max_codes:
-                continue
-            result = value
-            for _, apply in combo:
-                result = apply(result)
-            if math.isfinite(result):
-                found.append((all_codes, float(result)))
-    return distinct(found, truth)
+    return combine_mistakes(starts, truth, max_codes)
