@@ -39,6 +39,7 @@ class Plot:
     bars: list[dict] = field(default_factory=list)
     width: int = WIDTH
     height: int = HEIGHT
+    slanted: bool = False  # bar labels drawn at an angle (long labels)
 
 
 def _label(value: float) -> str:
@@ -99,6 +100,8 @@ def bar_chart(values: list[tuple[str, float]], lo: float | None = None, hi: floa
     hi_nice = nice_ceiling(hi) if hi > 0 else (0.0 if lo < 0 else 1.0)
     x = Axis(0.0, float(len(values)), MARGIN["left"], WIDTH - MARGIN["right"])
     y = Axis(lo_nice, hi_nice, HEIGHT - MARGIN["bottom"], MARGIN["top"])
+    longest = max((len(label) for label, _ in values), default=0)
+    slanted = longest * 7 > (x.pixel_hi - x.pixel_lo) / max(1, len(values))  # labels would collide: slant them
     slot = (x.pixel_hi - x.pixel_lo) / max(1, len(values))
     zero = y.pixel(0.0)
     bars = []
@@ -113,4 +116,5 @@ def bar_chart(values: list[tuple[str, float]], lo: float | None = None, hi: floa
     while t <= hi_nice + 1e-9:
         ticks.append((round(t, 10), _label(round(t, 10))))
         t += step
-    return Plot(x, y, [], ticks, bars=bars)
+    extra = int(longest * 7 * 0.5) if slanted else 0  # room for slanted labels below the axis
+    return Plot(x, y, [], ticks, bars=bars, height=HEIGHT + extra, slanted=slanted)
