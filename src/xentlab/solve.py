@@ -192,23 +192,36 @@ def _clip(y: np.ndarray, eps: float | None, notes: list[str]) -> np.ndarray:
     return clipped
 
 
+def _rows_and_targets(inputs: Inputs, scores: np.ndarray):
+    """(batch?, scores as rows, targets as rows, the target as the kernel takes it)."""
+    batch = scores.ndim == 2
+    rows = np.atleast_2d(scores)
+    t2 = _one_hot_from(inputs, rows.shape[1], rows.shape[0])
+    target = _single_label(inputs, batch) if inputs.labels is not None else (t2 if batch else t2[0])
+    return batch, rows, t2, target
+
+
+def _loss_solution(kind: str, per: np.ndarray, inputs: Inputs, notes: list[str] | None = None) -> Solution:
+    from xentlab import kernels
+
+    reduction = inputs.reduction or "mean"
+    solution = Solution(kind, _reduce(per, reduction), kernels.UNITS[inputs.base], per.tolist(), reduction, inputs.base, notes=notes or [])
+    if np.isinf(per).any():
+        solution.notes.append("infinite")
+    return solution
+
+
 def _cross_entropy(inputs: Inputs) -> Solution:
     from xentlab import kernels
 
     y = np.asarray(inputs.y, dtype=float)
     kernels.validate_probs(y)
-    batch = y.ndim == 2
-    y2 = np.atleast_2d(y)
-    t2 = _one_hot_from(inputs, y2.shape[1], y2.shape[0])
-    target = _single_label(inputs, batch) if inputs.labels is not None else (t2 if batch else t2[0])
+    batch, y2, t2, target = _rows_and_targets(inputs, y)
     notes: list[str] = []
     y_used = _clip(y2, inputs.eps, notes)
     per = np.atleast_1d(kernels.cross_entropy(y_used if batch else y_used[0], target, reduction="none", base=inputs.base, check_sum=inputs.eps is None))
-    reduction = inputs.reduction or "mean"
-    solution = Solution("cross-entropy", _reduce(per, reduction), kernels.UNITS[inputs.base], per.tolist(), reduction, inputs.base, notes=notes)
+    solution = _loss_solution("cross-entropy", per, inputs, notes)
     solution.points = _target_points(y_used, t2, per)
-    if np.isinf(per).any():
-        solution.notes.append("infinite")
     from xentlab import worked
 
     worked.cross_entropy(solution, y_used, t2, batch)
@@ -226,12 +239,9 @@ def _binary(inputs: Inputs) -> Solution:
     notes: list[str] = []
     y_used = _clip(y, inputs.eps, notes)
     per = np.atleast_1d(kernels.binary_cross_entropy(y_used, t, reduction="none", base=inputs.base))
-    reduction = inputs.reduction or "mean"
-    solution = Solution("binary-cross-entropy", _reduce(per, reduction), kernels.UNITS[inputs.base], per.tolist(), reduction, inputs.base, notes=notes)
+    solution = _loss_solution("binary-cross-entropy", per, inputs, notes)
     hard = (t == 0) | (t == 1)
     solution.points = [(float(np.where(t[n] == 1, y_used[n], 1 - y_used[n])), float(per[n])) for n in np.flatnonzero(hard)]
-    if np.isinf(per).any():
-        solution.notes.append("infinite")
     from xentlab import worked
 
     worked.binary(solution, y_used, t)
@@ -243,13 +253,9 @@ def _softmax(inputs: Inputs) -> Solution:
 
     z = np.asarray(inputs.logits, dtype=float)
     kernels.validate_logits(z)
-    batch = z.ndim == 2
-    z2 = np.atleast_2d(z)
-    t2 = _one_hot_from(inputs, z2.shape[1], z2.shape[0])
-    target = _single_label(inputs, batch) if inputs.labels is not None else (t2 if batch else t2[0])
+    batch, z2, t2, target = _rows_and_targets(inputs, z)
     per = np.atleast_1d(kernels.softmax_cross_entropy(z, target, reduction="none", base=inputs.base))
-    reduction = inputs.reduction or "mean"
-    solution = Solution("softmax-cross-entropy", _reduce(per, reduction), kernels.UNITS[inputs.base], per.tolist(), reduction, inputs.base)
+    solution = _loss_solution("softmax-cross-entropy", per, inputs)
     probs = np.atleast_2d(kernels.softmax(z2))
     solution.probabilities = probs.tolist()
     solution.points = _target_points(probs, t2, per)
