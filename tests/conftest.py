@@ -35,3 +35,25 @@ def lualatex_or_skip():
     if exe is None:
         pytest.skip("lualatex is not installed (CI installs it: apt-get install texlive-luatex texlive-lang-japanese texlive-latex-recommended texlive-pictures latexmk)")
     return exe
+
+
+def run(capsys, *args):
+    """(exit status, stdout, stderr) of `xentlab *args`, in-process, through the real entry point."""
+    from xentlab.cli import main
+
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as done:
+        code = done.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(code, err, *needles):
+    """A command error: exit status 2 and one line on stderr naming each needle, no traceback."""
+    lines = err.strip().splitlines()
+    assert code == 2, err
+    assert len(lines) == 1 and lines[0].startswith("xentlab: error:") and "Traceback" not in err, err
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 
+from conftest import one_line_error, run
 from xentlab import moodle
 from xentlab.cli import main
 from xentlab.problems import Mistake, problem_type
@@ -24,25 +25,6 @@ SCHEMA = xmlschema.XMLSchema11(str(DATA / "moodle_subset.xsd"))
 RTOL = 0.005  # xentlab's default: 0.5 % of the answer
 DIGITS_REL = 1e-11  # numbers are written to 12 significant figures
 HOSTILE = '<script>alert("x")</script> & ]]> <b>'
-
-
-def run(capsys, *args):
-    """(exit status, stdout, stderr) of `xentlab *args`, in-process."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as done:
-        code = done.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line_error(code, err, *needles):
-    lines = err.strip().splitlines()
-    assert code == 2, err
-    assert len(lines) == 1 and lines[0].startswith("xentlab: error:") and "Traceback" not in err, err
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
 
 
 def export(capsys, tmp_path, *args, name="quiz.xml"):

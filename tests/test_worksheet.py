@@ -10,34 +10,15 @@ import numpy as np
 import pytest
 
 from conftest import lualatex_or_skip
+from conftest import one_line_error, run
 from xentlab import worksheet as ws
-from xentlab.cli import main
 from xentlab.problems import registry
 
 APT = ("texlive-luatex", "texlive-lang-japanese", "texlive-latex-recommended", "latexmk")
 
 
-def run(capsys, *args):
-    """(exit status, stdout, stderr) of `xentlab *args`, in-process."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as done:
-        code = done.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def snapshot(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def one_line_error(code, err, *needles):
-    lines = err.strip().splitlines()
-    assert code == 2, err
-    assert len(lines) == 1 and lines[0].startswith("xentlab: error:") and "Traceback" not in err, err
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
 
 
 @pytest.mark.parametrize("fmt", ["md", "tex"])
