@@ -498,6 +498,17 @@ class TestLambdifyLoss:
         got = f(np.array([[0.2, 0.3, 0.5]]), np.array([[0.1, 0.6, 0.3]]))
         assert got[0] == pytest.approx(by_sympy, rel=1e-14)
 
+    def test_sum_over_classes_runs_on_whole_rows(self):
+        # The derived Σ_k is compiled as one row sum, not one term per class: the compiled
+        # expression is the same size at K = 3 and K = 500, and agrees with the written-out sum.
+        small, large = xk.lambdify_loss("multiclass", 3), xk.lambdify_loss("multiclass", 500)
+        assert small.expr == large.expr and len(small.expr.free_symbols) == 2
+        rng = np.random.default_rng(11)
+        y = rng.dirichlet(np.ones(500), 4)
+        t = rng.dirichlet(np.ones(500), 4)
+        by_hand = [-math.fsum(t[i, j] * math.log(y[i, j]) for j in range(500)) for i in range(4)]
+        np.testing.assert_allclose(large(y, t), by_hand, rtol=1e-12)
+
     def test_cached_per_kind_and_classes(self):
         assert xk.lambdify_loss("multiclass", 3) is xk.lambdify_loss("multiclass", 3)
         assert xk.lambdify_loss("multiclass", 3) is not xk.lambdify_loss("multiclass", 4)

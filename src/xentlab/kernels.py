@@ -51,6 +51,7 @@ __all__ = [
     "InvalidShapeError",
     "InvalidValueError",
     "InvalidLabelError",
+    "RowSumError",
     "InvalidOptionError",
     "TokenLoss",
     "cross_entropy",
@@ -92,6 +93,10 @@ class InvalidShapeError(InvalidInputError):
 
 class InvalidValueError(InvalidInputError):
     """A value outside its domain: NaN/inf, a probability outside [0, 1], a row not summing to 1."""
+
+
+class RowSumError(InvalidValueError):
+    """A probability (or target) row whose sum is not 1 within ROW_SUM_TOL."""
 
 
 class InvalidLabelError(InvalidInputError):
@@ -185,15 +190,15 @@ def _as_samples(a: np.ndarray, label: str) -> np.ndarray:
 def _row_sum(a2: np.ndarray) -> np.ndarray:
     """Σ_k a[i, k] in one pass, in a's dtype (NaN/inf propagate).
 
-    einsum's sum loop is as fast as a BLAS matrix-vector product on short rows
-    (unlike ``a.sum(axis=1)``) and never starts BLAS threads, which become very
-    slow when another process is busy on the same cores.  Long float32 rows use
-    numpy's pairwise sum instead: einsum's float32 error grows to ~1e-6 at a
-    50k vocabulary, pairwise stays ~1e-7.
+    A matrix-vector product with ones is the fastest row sum numpy has (about
+    4x ``einsum`` and 8x ``a.sum(axis=1)`` on short rows), and it stays so when
+    another process loads both cores.  Long float32 rows use numpy's pairwise
+    sum instead: a running float32 sum drifts by ~1e-6 at a 50k vocabulary,
+    pairwise stays ~1e-7, so rows stay clear of the tolerance.
     """
     if a2.dtype == np.float32 and a2.shape[1] > _PAIRWISE_K:
         return np.add.reduce(a2, axis=1)
-    return np.einsum("ij->i", a2)
+    return a2 @ np.ones(a2.shape[1], dtype=a2.dtype)
 
 
 def _row_max(z2: np.ndarray) -> np.ndarray:
@@ -253,7 +258,7 @@ def _raise_first_bad(a2: np.ndarray, label: str, mode: str, per_class: bool = Tr
         if per_class:
             raise InvalidValueError(f"{label} in row {i} contain {_fmt(a2[i, k])} at class {k}; {rule}")
         raise InvalidValueError(f"{label} in row {i} is {_fmt(a2[i, k])}; {rule}")
-    raise InvalidValueError(f"{label} in row {i} sum to {_fmt(sums[i])}, not 1 (within {_fmt_tol(tol)})")
+    raise RowSumError(f"{label} in row {i} sum to {_fmt(sums[i])}, not 1 (within {_fmt_tol(tol)})")
 
 
 def _sums_to_one(a2: np.ndarray, s: np.ndarray) -> bool:
@@ -659,25 +664,55 @@ def token_loss(p, *, base: str = "e") -> TokenLoss:
 # --------------------------------------------------------------------------- lambdify
 
 
-def _derived(kind: str, classes: int | None):
-    """The derived loss of `kind` and its argument symbols (y's, then t's).
-
-    The one place that knows the derivations/notation interface.
-    """
+def _derived(kind: str):
+    """The derived loss of `kind` for any number of classes, with the symbols it
+    reads: (expression, y, t, k, K) -- y and t indexed by k over 1..K, or scalar
+    (k and K None) for the binary loss.  The one place that knows the
+    derivations/notation interface."""
+    from xentlab import notation
     from xentlab.derivations import derive
-    from xentlab.notation import t, t_scalar, y, y_scalar
 
+    expr = derive(kind).result
     if kind == "binary":
-        return derive("binary").result, [y_scalar], [t_scalar]
-    d = derive(kind, classes=classes)
-    return d.result, [y[q] for q in range(1, classes + 1)], [t[q] for q in range(1, classes + 1)]
+        return expr, notation.y_scalar, notation.t_scalar, None, None
+    return expr, notation.y, notation.t, notation.k, notation.K
+
+
+def _whole_arrays(kind: str):
+    """The derived loss with y and t standing for whole arrays, plus those two symbols.
+
+    Each Σ_{k=1}^{K} f(y_k, t_k) becomes row_sum(f(Y, T)): f applied to every
+    class at once, then summed along each row.  That is the same sum, but NumPy
+    evaluates it as a few whole-array operations rather than one per class.
+    """
+    import sympy
+
+    expr, y, t, k, K = _derived(kind)
+    Y, T = sympy.symbols("Y T", positive=True)
+    row_sum = sympy.Function("row_sum")
+
+    def over_classes(total):
+        if total.limits != ((k, 1, K),):
+            raise XentlabError(f"derived {kind} loss sums over {total.limits}, not k = 1..K; cannot vectorise it")
+        return row_sum(total.function.xreplace({y[k]: Y, t[k]: T}))
+
+    if k is None:
+        arrays = expr.xreplace({y: Y, t: T})
+    else:
+        arrays = expr.replace(lambda e: isinstance(e, sympy.Sum), over_classes)
+    stray = arrays.free_symbols - {Y, T}
+    if stray:
+        raise XentlabError(
+            f"derived {kind} loss has symbols {sorted(map(str, stray))} besides y and t; cannot lambdify it"
+        )
+    return arrays, Y, T
 
 
 def _as_result(out, like: np.ndarray) -> np.ndarray:
     """The compiled expression's value as a fresh (N,) array of like's dtype
     (a constant expression, or one without every column, may not be (N,))."""
     if isinstance(out, np.ndarray) and out.base is None and out.shape == like.shape and out.dtype == like.dtype:
-        return out  # already a fresh array (not a view of an input column)
+        return out  # already a fresh array (not a view of an input)
     return np.array(np.broadcast_to(np.asarray(out, dtype=like.dtype), like.shape))
 
 
@@ -685,35 +720,8 @@ def _as_result(out, like: np.ndarray) -> np.ndarray:
 def _lambdify_cached(kind: str, classes: int | None):
     import sympy
 
-    expr, ys, ts = _derived(kind, classes)
-    if expr.has(sympy.Sum):
-        expr = expr.doit()
-    # plain Symbols as arguments (lambdify would dummify Indexed ones anyway)
-    plain_y = [sympy.Symbol(f"y{q}") for q in range(1, len(ys) + 1)]
-    plain_t = [sympy.Symbol(f"t{q}") for q in range(1, len(ts) + 1)]
-    expr = expr.xreplace(dict(zip(ys + ts, plain_y + plain_t)))
-    stray = expr.free_symbols - set(plain_y + plain_t)
-    if stray:
-        raise XentlabError(
-            f"derived {kind} loss has symbols {sorted(map(str, stray))} besides y and t; cannot lambdify it"
-        )
-    # A loss derived as −t1·log y1 − t2·log y2 − … prints as (−t1)·log(y1) − …: one
-    # extra negated column per class.  Compile −E instead and negate once at the end
-    # (exact: negation only flips a sign bit).
-    flip = expr.could_extract_minus_sign()
-    compiled = sympy.lambdify(plain_y + plain_t, -expr if flip else expr, "numpy", cse=True)
-
-    if flip:
-
-        def raw(*columns):
-            out = compiled(*columns)
-            if isinstance(out, np.ndarray) and out.base is None:  # a temporary of our own
-                return np.negative(out, out=out)
-            return np.negative(out)
-
-    else:
-        raw = compiled
-    k = len(ys)
+    expr, Y, T = _whole_arrays(kind)
+    compiled = sympy.lambdify((Y, T), expr, modules=[{"row_sum": _row_sum}, "numpy"], cse=True)
 
     if kind == "binary":
 
@@ -725,7 +733,7 @@ def _lambdify_cached(kind: str, classes: int | None):
                 raise InvalidShapeError(
                     f"targets have shape {np.shape(target)} but probabilities have shape {y.shape}; they must match"
                 )
-            out = _as_result(raw(y1, t1), y1)
+            out = _as_result(compiled(y1, t1), y1)
             return float(out[0]) if y.ndim == 0 else out
 
     else:
@@ -734,21 +742,20 @@ def _lambdify_cached(kind: str, classes: int | None):
             y = _as_float(probs, "probabilities")
             y2 = _as_rows(y, "probabilities")
             t = _as_float(target, "targets", dtype=y.dtype)
-            if y2.shape[1] != k or t.shape != y.shape:
+            if y2.shape[1] != classes or t.shape != y.shape:
                 raise InvalidShapeError(
-                    f"this {kind} loss takes probabilities and targets of shape (N, {k}), got "
+                    f"this {kind} loss takes probabilities and targets of shape (N, {classes}), got "
                     f"{y.shape} and {t.shape}"
                 )
-            t2 = _as_rows(t, "targets")
-            out = _as_result(raw(*y2.T, *t2.T), y2[:, 0])  # one argument per class column
+            out = _as_result(compiled(y2, _as_rows(t, "targets")), y2[:, 0])
             return float(out[0]) if y.ndim == 1 else out
 
-    loss.__name__ = f"{kind.replace('-', '_')}_loss_{k}" if kind != "binary" else "binary_loss"
+    loss.__name__ = f"{kind.replace('-', '_')}_loss_{classes}" if kind != "binary" else "binary_loss"
     loss.__doc__ = (
         f"Per-sample {kind} loss evaluated from the derived SymPy expression\n\n    {expr}\n\n"
-        "compiled by sympy.lambdify(..., 'numpy', cse=True) (as −(−E) when E carries a leading minus).  "
-        "It evaluates the formula verbatim: shapes are checked but values are not, and 0·log 0 gives "
-        "nan here (the kernels use xlogy)."
+        "compiled by sympy.lambdify(..., 'numpy', cse=True), Y and T being the whole probability and "
+        "target arrays and row_sum a sum along each row.  It evaluates the formula verbatim: shapes "
+        "are checked but values are not, and 0·log 0 gives nan here (the kernels use xlogy)."
     )
     loss.expr = expr
     return loss
@@ -760,7 +767,8 @@ def lambdify_loss(kind: str, classes: int | None = None) -> Callable:
     kind "multiclass" (and "sse"): classes = K ≥ 2; the function takes
     probs (N, K) and target (N, K) and returns the per-sample losses (N,).
     kind "binary": classes None (or 2); the function takes probs (N,) and
-    target (N,).  The columns are passed as separate arguments, one per class.
+    target (N,).  The derivation's Σ_k over classes is evaluated on whole rows
+    (see _whole_arrays), so the cost does not grow with one NumPy call per class.
     Cached per (kind, classes).  Imports SymPy and xentlab.derivations lazily.
     """
     if kind not in LAMBDIFY_KINDS:
