@@ -52,6 +52,33 @@ def test_seed_001_calculator_values():
     assert solved("binary-cross-entropy", "--y", "0.2", "--t", "1")["value"] == pytest.approx(1.6094379124341003, rel=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("y", "printed"), [("0.01,0.65,0.13,0.70,0.15", 0.7874578600311867), ("0.34,0.21,0.91,0.33,0.22", 2.6693103727862795)]
+)
+def test_seed_001_multi_hot_cross_entropy_needs_no_check_sum(y, printed):
+    # seed 001 runs -np.sum(t * np.log(y)) with the multi-hot t = [0,1,0,1,0] and rows of y that
+    # do not sum to 1; it printed these two values.  Hand: -(ln 0.65 + ln 0.70), -(ln 0.21 + ln 0.33).
+    refused = xentlab("solve", "cross-entropy", "--y", y, "--t", "0,1,0,1,0")
+    assert refused.returncode == 2 and "--no-check-sum" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "Traceback" not in refused.stderr
+    doc = solved("cross-entropy", "--y", y, "--t", "0,1,0,1,0", "--no-check-sum")
+    by_hand = -(math.log(float(y.split(",")[1])) + math.log(float(y.split(",")[3])))
+    assert doc["value"] == pytest.approx(printed, rel=1e-12) == pytest.approx(by_hand, rel=1e-12)
+    text = xentlab("solve", "cross-entropy", "--y", y, "--t", "0,1,0,1,0", "--no-check-sum", "--lang", "en", "--format", "text")
+    assert "does not sum to 1" in text.stdout and "only the terms of the classes with" in text.stdout
+
+
+def test_no_check_sum_is_for_cross_entropy_only():
+    proc = xentlab("solve", "sse", "--y", "0.2,0.8", "--t", "0,1", "--no-check-sum")
+    assert proc.returncode == 2 and "cross-entropy only" in proc.stderr
+
+
+def test_soft_target_keeps_every_positive_term():
+    proc = xentlab("solve", "cross-entropy", "--y", "0.2,0.3,0.5", "--t", "0.5,0.5,0", "--lang", "en", "--format", "text")
+    assert proc.returncode == 0
+    assert "only the terms of the classes with" in proc.stdout and "true class's term" not in proc.stdout
+
+
 def test_seed_002_tokens_with_the_log10_slip_corrected():
     # seed 002 gave 0.02 for p = 0.95 (that is -log10 0.95 = 0.0223); with ln it is 0.0513.
     doc = solved("token-loss", "--p", "0.70,0.95,0.80")

@@ -80,7 +80,7 @@ def _inputs_from_options(options: dict):
     matrices = {name: parse_matrix(options[name], f"--{name}") for name in ("y", "t", "logits", "p") if options.get(name) is not None}
     labels = parse_labels(options["labels"]) if options.get("labels") is not None else None
     return Inputs(**matrices, labels=labels, reduction=options.get("reduction"), base=options.get("base") or "e",
-                  half=bool(options.get("half")), eps=options.get("eps"))
+                  half=bool(options.get("half")), eps=options.get("eps"), check_sum=not options.get("no_check_sum"))
 
 
 def numeric_input_options(command):
@@ -103,6 +103,8 @@ def numeric_input_options(command):
 @click.argument("kind")
 @numeric_input_options
 @click.option("--eps", type=float, help="Clip predictions like np.clip(y, eps, 1 - eps) before taking logs.")
+@click.option("--no-check-sum", is_flag=True,
+              help="cross-entropy: allow rows of --y/--t that do not sum to 1 (multi-hot targets, unnormalised scores).")
 @click.option("--no-figures", is_flag=True, help="Leave out the figures (md: SVG files beside -o FILE; tex: pgfplots).")
 @click.option("--format", "fmt", default="md", show_default=True, metavar="md|tex|json|text", help="Output format.")
 @LANG_OPTION

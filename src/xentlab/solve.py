@@ -33,6 +33,7 @@ class Inputs:
     base: str = "e"
     half: bool = False
     eps: float | None = None
+    check_sum: bool = True  # False: rows of y and t may sum to anything (multi-hot, unnormalised)
 
 
 @dataclass
@@ -128,6 +129,8 @@ def check_inputs(kind: str, inputs: Inputs) -> None:
         raise UsageError("sse takes --t, not --labels")
     if inputs.half and kind != "sse":
         raise UsageError("--half applies to sse only")
+    if not inputs.check_sum and kind != "cross-entropy":
+        raise UsageError(f"--no-check-sum applies to cross-entropy only, not to {kind}")
     if inputs.eps is not None and not 0 < inputs.eps < 0.5:
         raise UsageError(f"--eps must be between 0 and 0.5, got {inputs.eps:g}")
 
@@ -215,17 +218,29 @@ def _cross_entropy(inputs: Inputs) -> Solution:
     from xentlab import kernels
 
     y = np.asarray(inputs.y, dtype=float)
-    kernels.validate_probs(y)
-    batch, y2, t2, target = _rows_and_targets(inputs, y)
-    notes: list[str] = []
-    y_used = _clip(y2, inputs.eps, notes)
-    per = np.atleast_1d(kernels.cross_entropy(y_used if batch else y_used[0], target, reduction="none", base=inputs.base, check_sum=inputs.eps is None))
+    try:
+        kernels.validate_probs(y, check_sum=inputs.check_sum)
+        batch, y2, t2, target = _rows_and_targets(inputs, y)
+        notes: list[str] = []
+        y_used = _clip(y2, inputs.eps, notes)
+        check_sum = inputs.check_sum and inputs.eps is None  # clipping moves row sums off 1
+        per = np.atleast_1d(kernels.cross_entropy(y_used if batch else y_used[0], target, reduction="none", base=inputs.base, check_sum=check_sum))
+    except kernels.RowSumError as error:
+        raise InputError(f"{error}; to evaluate -sum t*log y on such rows anyway (multi-hot targets, unnormalised scores), add --no-check-sum") from None
+    if not inputs.check_sum and not (_sums_to_one(y2) and _sums_to_one(t2)):
+        notes.append("unnormalised")
     solution = _loss_solution("cross-entropy", per, inputs, notes)
     solution.points = _target_points(y_used, t2, per)
     from xentlab import worked
 
     worked.cross_entropy(solution, y_used, t2, batch)
     return solution
+
+
+def _sums_to_one(rows: np.ndarray) -> bool:
+    from xentlab.kernels import ROW_SUM_TOL
+
+    return bool(np.all(np.abs(rows.sum(axis=1) - 1.0) <= ROW_SUM_TOL))
 
 
 def _binary(inputs: Inputs) -> Solution:

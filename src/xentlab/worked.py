@@ -79,8 +79,13 @@ def cross_entropy(solution, y2, t2, batch: bool) -> None:
     solution.formula.append((E, in_base(formula, solution.base)))
     every_term, surviving = _cross_entropy_row(y2[0], t2[0], solution.base)
     solution.substitution += [(E, every_term), (E, surviving), (E, sig(solution.value))]
-    if np.any(t2[0] == 0):
-        solution.notes.append("zero_terms_vanish")
+    _note_vanishing_terms(solution, t2[0])
+
+
+def _note_vanishing_terms(solution, t_row) -> None:
+    """Say why the t_k = 0 terms dropped out: one term is left (one-hot) or several (soft, multi-hot)."""
+    if np.any(t_row == 0):
+        solution.notes.append("zero_terms_vanish" if np.count_nonzero(t_row) == 1 else "zero_terms_vanish_many")
 
 
 def _describe_target(row) -> str:
@@ -114,8 +119,7 @@ def softmax(solution, z2, probs, t2, batch: bool) -> None:
     solution.table = [{"k": q + 1, "z": float(z2[0][q]), "y": float(probs[0][q]), "t": float(t2[0][q])} for q in range(z2.shape[1])]
     every_term, surviving = _cross_entropy_row(probs[0], t2[0], solution.base, digits=4)
     solution.substitution += [(E, every_term), (E, surviving), (E, sig(solution.value))]
-    if np.any(t2[0] == 0):
-        solution.notes.append("zero_terms_vanish")
+    _note_vanishing_terms(solution, t2[0])
 
 
 def sse(solution, y2, t2, batch: bool, half: bool) -> None:
