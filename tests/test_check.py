@@ -169,6 +169,18 @@ def test_cli_names_both_mistakes_of_seed_000():
     assert doc["expected"] == pytest.approx(LN_033, rel=1e-12) and doc["score"] == 0
 
 
+def test_check_kind_validates_like_solve_without_building_worked_steps():
+    code = (
+        "import sys; from xentlab.cli import main\n"
+        "try:\n    main(['check', '--kind', 'cross-entropy', '--y', '0.33,0.32,0.35', '--t', '1,0,0', '--answer', '1.109'])\n"
+        "except SystemExit as done:\n    assert done.code in (0, None)\n"
+        "sys.exit(3 if 'xentlab.worked' in sys.modules else 0)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("✓")
+
+
 def test_cli_command_errors_exit_2():
     for args in (["check", "--answer", "1"], ["check", "--key", "/nonexistent/key.json", "--item", "1", "--answer", "1"],
                  ["check", "--kind", "cross-entropy", "--y", "0.3,0.3", "--t", "1,0", "--answer", "1"]):

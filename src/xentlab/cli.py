@@ -178,13 +178,10 @@ def check(key_path, item_id, kind, expect, answer, rtol, atol, sig_figs, fmt, la
     elif kind is not None:
         from xentlab.check import check_number
         from xentlab.mistakes import catalogue, expected_value
-        from xentlab.solve import check_inputs
-
-        from xentlab.solve import solve as worked_solution
+        from xentlab.solve import solve as validated
 
         inputs = _inputs_from_options(options)
-        check_inputs(kind, inputs)
-        worked_solution(kind, inputs)  # the same validation and error messages as `solve`
+        validated(kind, inputs, steps=False)  # the same validation and error messages as `solve`
         verdict = check_number(answer, expected_value(kind, inputs), catalogue(kind, inputs), overrides, base=inputs.base)
     else:
         from xentlab.check import check_expression

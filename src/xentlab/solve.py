@@ -135,7 +135,8 @@ def check_inputs(kind: str, inputs: Inputs) -> None:
         raise UsageError(f"--eps must be between 0 and 0.5, got {inputs.eps:g}")
 
 
-def solve(kind: str, inputs: Inputs) -> Solution:
+def solve(kind: str, inputs: Inputs, *, steps: bool = True) -> Solution:
+    """The value (validated like every input) and, with steps, the worked steps (SymPy)."""
     check_inputs(kind, inputs)
     return {
         "cross-entropy": _cross_entropy,
@@ -143,7 +144,7 @@ def solve(kind: str, inputs: Inputs) -> Solution:
         "softmax-cross-entropy": _softmax,
         "sse": _sse,
         "token-loss": _tokens,
-    }[kind](inputs)
+    }[kind](inputs, steps)
 
 
 # --- one function per kind -------------------------------------------------------------------
@@ -214,7 +215,7 @@ def _loss_solution(kind: str, per: np.ndarray, inputs: Inputs, notes: list[str] 
     return solution
 
 
-def _cross_entropy(inputs: Inputs) -> Solution:
+def _cross_entropy(inputs: Inputs, steps: bool) -> Solution:
     from xentlab import kernels
 
     y = np.asarray(inputs.y, dtype=float)
@@ -231,9 +232,10 @@ def _cross_entropy(inputs: Inputs) -> Solution:
         notes.append("unnormalised")
     solution = _loss_solution("cross-entropy", per, inputs, notes)
     solution.points = _target_points(y_used, t2, per)
-    from xentlab import worked
+    if steps:
+        from xentlab import worked
 
-    worked.cross_entropy(solution, y_used, t2, batch)
+        worked.cross_entropy(solution, y_used, t2, batch)
     return solution
 
 
@@ -243,7 +245,7 @@ def _sums_to_one(rows: np.ndarray) -> bool:
     return bool(np.all(np.abs(rows.sum(axis=1) - 1.0) <= ROW_SUM_TOL))
 
 
-def _binary(inputs: Inputs) -> Solution:
+def _binary(inputs: Inputs, steps: bool) -> Solution:
     from xentlab import kernels
 
     y = np.atleast_1d(np.asarray(inputs.y, dtype=float))
@@ -257,13 +259,14 @@ def _binary(inputs: Inputs) -> Solution:
     solution = _loss_solution("binary-cross-entropy", per, inputs, notes)
     hard = (t == 0) | (t == 1)
     solution.points = [(float(np.where(t[n] == 1, y_used[n], 1 - y_used[n])), float(per[n])) for n in np.flatnonzero(hard)]
-    from xentlab import worked
+    if steps:
+        from xentlab import worked
 
-    worked.binary(solution, y_used, t)
+        worked.binary(solution, y_used, t)
     return solution
 
 
-def _softmax(inputs: Inputs) -> Solution:
+def _softmax(inputs: Inputs, steps: bool) -> Solution:
     from xentlab import kernels
 
     z = np.asarray(inputs.logits, dtype=float)
@@ -274,13 +277,14 @@ def _softmax(inputs: Inputs) -> Solution:
     probs = np.atleast_2d(kernels.softmax(z2))
     solution.probabilities = probs.tolist()
     solution.points = _target_points(probs, t2, per)
-    from xentlab import worked
+    if steps:
+        from xentlab import worked
 
-    worked.softmax(solution, z2, probs, t2, batch)
+        worked.softmax(solution, z2, probs, t2, batch)
     return solution
 
 
-def _sse(inputs: Inputs) -> Solution:
+def _sse(inputs: Inputs, steps: bool) -> Solution:
     from xentlab import kernels
 
     y = np.asarray(inputs.y, dtype=float)
@@ -290,13 +294,14 @@ def _sse(inputs: Inputs) -> Solution:
     per = np.atleast_1d(kernels.sse(y, t, half=inputs.half, reduction="none"))
     reduction = inputs.reduction or ("mean" if y.ndim == 2 else "sum")
     solution = Solution("sse", _reduce(per, reduction), "", per.tolist(), reduction, "e", detail={"half": inputs.half})
-    from xentlab import worked
+    if steps:
+        from xentlab import worked
 
-    worked.sse(solution, np.atleast_2d(y), np.atleast_2d(t), y.ndim == 2, inputs.half)
+        worked.sse(solution, np.atleast_2d(y), np.atleast_2d(t), y.ndim == 2, inputs.half)
     return solution
 
 
-def _tokens(inputs: Inputs) -> Solution:
+def _tokens(inputs: Inputs, steps: bool) -> Solution:
     from xentlab import kernels
 
     p = np.asarray(inputs.p, dtype=float)
@@ -310,7 +315,8 @@ def _tokens(inputs: Inputs) -> Solution:
     solution.points = [(float(v), float(e)) for v, e in zip(p_used, result.per_token)]
     if np.isinf(result.per_token).any():
         solution.notes.append("infinite")
-    from xentlab import worked
+    if steps:
+        from xentlab import worked
 
-    worked.tokens(solution, p_used)
+        worked.tokens(solution, p_used)
     return solution
