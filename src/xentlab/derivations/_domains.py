@@ -5,6 +5,8 @@ hold for all of them: one-hot labels, soft labels (a distribution), and counts
 (the dice rolls of seed 000, which need not sum to 1).
 """
 
+from functools import lru_cache
+
 import numpy as np
 
 TARGET_SHAPES = ("one_hot", "soft", "counts")
@@ -39,4 +41,11 @@ def shape_for(rng: np.random.Generator, assume: str | None) -> str:
 
 def indexed(base, values, *prefix) -> dict:
     """{base[prefix..., 1]: values[0], …}: SymPy indices are 1-based."""
-    return {base[(*prefix, q + 1)] if prefix else base[q + 1]: float(val) for q, val in enumerate(values)}
+    return {_element(base, (*prefix, q + 1) if prefix else q + 1): float(val) for q, val in enumerate(values)}
+
+
+@lru_cache(maxsize=65536)
+def _element(base, index):
+    # building an Indexed deduces its assumptions, which costs more than the whole proof
+    # evaluation at that point; points reuse the same few elements over and over
+    return base[index]
