@@ -12,7 +12,7 @@ import numpy as np
 
 from xentlab.errors import InputError
 from xentlab.model import Verdict
-from xentlab.problems import DEFAULT_TOLERANCE, Mistake, problem_type
+from xentlab.problems import DEFAULT_TOLERANCE, Mistake, ParamError, problem_type
 
 MAX_KEY_BYTES = 5_000_000
 MAX_ITEMS = 10_000
@@ -74,6 +74,10 @@ def parse_item(raw, where: str) -> KeyItem:
         raise _fail(where, f"unknown kind {kind[:40]!r}") from None
     _check_params(params, where)
     try:
+        module.check_params(params)  # the type's own keys, types and ranges
+    except ParamError as error:
+        raise _fail(where, str(error)) from None
+    try:
         with np.errstate(all="raise"), warnings.catch_warnings():
             warnings.simplefilter("error")
             answer = module.answer(params)
@@ -107,32 +111,36 @@ def parse_item(raw, where: str) -> KeyItem:
             raise _fail(where, f'"answer" does not match its question_params ({answer.value[:60]})')
     elif stored not in answer.choices:
         raise _fail(where, '"answer" must be one of its "choices"')
+    elif stored != answer.value:
+        raise _fail(where, f'"answer" {stored} does not match its question_params ({answer.value})')
     return KeyItem(item_id, kind, answer.kind, stored, tolerance, tuple(answer.choices), mistakes)
 
 
-def _check_params(value, where: str, depth: int = 0) -> None:
-    """Plain, small JSON only: what a generated sheet writes, nothing that could make checking slow."""
+def _check_params(value, where: str, depth: int = 0, name: str = "") -> None:
+    """Plain, small JSON only: what a generated sheet writes, nothing that could make checking slow.
+    `name` is the top-level param being looked at, for the message."""
     limits = PARAM_LIMITS
+    inside = f"question_params {json.dumps(name[:20])}" if name else "question_params"
     if depth > limits["depth"]:
-        raise _fail(where, "question_params are nested too deeply")
+        raise _fail(where, f"{inside} are nested too deeply")
     if isinstance(value, dict):
         if len(value) > limits["keys"] or not all(isinstance(k, str) and len(k) <= limits["string"] for k in value):
-            raise _fail(where, "question_params have too many or odd keys")
-        for item in value.values():
-            _check_params(item, where, depth + 1)
+            raise _fail(where, f"{inside} have too many or odd keys")
+        for key, item in value.items():
+            _check_params(item, where, depth + 1, name or key)
     elif isinstance(value, list):
         if len(value) > limits["list"]:
-            raise _fail(where, f"a list in question_params is longer than {limits['list']}")
+            raise _fail(where, f"a list in {inside} is longer than {limits['list']}")
         for item in value:
-            _check_params(item, where, depth + 1)
+            _check_params(item, where, depth + 1, name)
     elif isinstance(value, str):
         if len(value) > limits["string"]:
-            raise _fail(where, "a string in question_params is too long")
+            raise _fail(where, f"a string in {inside} is too long")
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if not abs(value) <= limits["number"]:  # also false for NaN
-            raise _fail(where, f"a number in question_params is out of range ({value!r:.20})")
+            raise _fail(where, f"a number in {inside} is out of range ({value!r:.20})")
     elif value is not None and not isinstance(value, bool):
-        raise _fail(where, "question_params hold something other than numbers, strings and lists")
+        raise _fail(where, f"{inside} hold something other than numbers, strings and lists")
 
 
 def _tolerance(raw, where: str) -> dict:

@@ -4,6 +4,7 @@ A problem-type module defines:
 
     KIND: str                               # e.g. "ce-single" (the key.json "kind")
     def sample(rng, difficulty) -> dict     # JSON-able "nice" parameters, every draw from rng
+    def check_params(params) -> None        # raises ParamError unless params fit the type (keys, types, ranges)
     def answer(params) -> Answer            # what a correct answer is
     def mistakes(params) -> list[Mistake]   # values typical misconceptions give (may be [])
     def solution(params) -> dict            # context for its solution template (numbers, SymPy objects)
@@ -11,6 +12,9 @@ A problem-type module defines:
 and a template per language, templates/<lang>/problems/<kind>.j2, with macros
 question(p) and solution(p, sol). `params` is exactly what key.json stores as
 "question_params", so a grader can rebuild the answer and the mistakes from the key.
+A key is untrusted data: check_params accepts everything sample draws (and a reasonable
+superset of it) and refuses anything else with a one-line ParamError naming the param, so
+answer and mistakes only ever see params of the right shape.
 """
 
 from __future__ import annotations
@@ -21,9 +25,13 @@ from functools import lru_cache
 from importlib import import_module
 from types import ModuleType
 
-from xentlab.errors import UsageError
+from xentlab.errors import InputError, UsageError
 
 DEFAULT_TOLERANCE = {"rtol": 0.005, "atol": 0.0, "sig_figs": 3}
+
+
+class ParamError(InputError):
+    """question_params that do not fit their problem type. The message names the param and its bad value."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,12 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     return {"y": y, "t": t}
 
 
+def check_params(params: dict) -> None:
+    _common.fields(params, "y", "t")
+    y = _common.values(params["y"], "y", _common.STRICT_PROBABILITY, "probabilities", (1, _common.MAX_SAMPLES))
+    _common.values(params["t"], "t", _common.BINARY, "integer labels", len(y), like='"y"')
+
+
 def inputs(params: dict):
     from xentlab.solve import Inputs
 

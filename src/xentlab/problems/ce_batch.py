@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from xentlab.problems import _common
+from xentlab.problems import ParamError, _common
 
 KIND = "ce-batch"
 WORK_SPACE = 6  # lines of answer space in the LaTeX worksheet
@@ -24,6 +24,19 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     labels = [int(v) for v in rng.integers(1, classes + 1, size=samples)]
     reduction = str(rng.choice(["mean", "sum"])) if difficulty == 3 else "mean"
     return {"y": rows, "labels": labels, "reduction": reduction}
+
+
+def check_params(params: dict) -> None:
+    _common.fields(params, "y", "labels", "reduction")
+    rows = params["y"]
+    if not isinstance(rows, list) or not 1 <= len(rows) <= _common.MAX_SAMPLES:
+        raise ParamError(f'"y" must be a list of 1 to {_common.MAX_SAMPLES} rows of probabilities, got {_common.show(rows)}')
+    classes = len(_common.distribution(rows[0], "y", (2, _common.MAX_CLASSES), where=" row 1"))
+    for number, row in enumerate(rows[1:], start=2):
+        _common.distribution(row, "y", classes, like="row 1", where=f" row {number}")
+    _common.values(params["labels"], "labels", _common.Range(1, classes, integer=True), "integer class indices",
+                   len(rows), like='the rows of "y"')
+    _common.one_of(params["reduction"], "reduction", ("mean", "sum"))
 
 
 def inputs(params: dict):

@@ -29,6 +29,13 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     return {"y_a": [v / 100 for v in a], "y_b": [v / 100 for v in b], "true_class": true_class}
 
 
+def check_params(params: dict) -> None:
+    _common.fields(params, "y_a", "y_b", "true_class")
+    y_a = _common.distribution(params["y_a"], "y_a", (2, _common.MAX_CLASSES))
+    _common.distribution(params["y_b"], "y_b", len(y_a), like='"y_a"')
+    _common.class_index(params["true_class"], "true_class", len(y_a))
+
+
 def _inputs(y: list[float], true_class: int):
     from xentlab.solve import Inputs
 

@@ -20,6 +20,13 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     return {"y": y, "true_class": int(rng.integers(1, classes + 1)), "formula_given": difficulty == 1}
 
 
+def check_params(params: dict) -> None:
+    _common.fields(params, "y", "true_class", "formula_given")
+    y = _common.distribution(params["y"], "y", (2, _common.MAX_CLASSES))
+    _common.class_index(params["true_class"], "true_class", len(y))
+    _common.flag(params["formula_given"], "formula_given")
+
+
 def inputs(params: dict):
     from xentlab.solve import Inputs
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from xentlab.problems import Answer
+from xentlab.problems import Answer, ParamError, _common
 
 KIND = "derive-step"
 CLASSES = {1: (2, 3), 2: (3, 4), 3: (5, 6)}  # the K of ce-single at the same difficulty, so the proofs are shared
@@ -23,6 +23,16 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     if difficulty == 3 and rng.integers(0, 5) == 0:
         return {"derivation": "binary", "classes": None, "to": target}
     return {"derivation": "multiclass", "classes": int(rng.choice(CLASSES[difficulty])), "to": target}
+
+
+def check_params(params: dict) -> None:
+    _common.fields(params, "derivation", "classes", "to")
+    if _common.one_of(params["derivation"], "derivation", ("multiclass", "binary")) == "binary":
+        if params["classes"] is not None:
+            raise ParamError(f'"classes" must be null for the binary derivation, got {_common.show(params["classes"])}')
+    else:
+        _common.scalar(params["classes"], "classes", _common.Range(2, _common.MAX_WRITTEN_CLASSES, integer=True), "an integer")
+    _common.one_of(params["to"], "to", TARGET_STEP)
 
 
 def derivation(params: dict):

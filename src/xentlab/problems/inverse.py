@@ -22,6 +22,11 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     return {"loss": float(f"{-math.log(percent / 100):.4g}")}
 
 
+def check_params(params: dict) -> None:
+    _common.fields(params, "loss")
+    _common.scalar(params["loss"], "loss", _common.Range(0, _common.MAX_LOSS), "a number")
+
+
 def probability(params: dict) -> float:
     return float(np.exp(-params["loss"]))
 

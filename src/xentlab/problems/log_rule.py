@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from xentlab.problems import Answer
+from xentlab.problems import Answer, ParamError, _common
 
 KIND = "log-rule"
 RULES = ("take_log", "log_product_to_sum", "log_power", "negate", "log_quotient", "log_exp",
@@ -19,6 +19,7 @@ RULES = ("take_log", "log_product_to_sum", "log_power", "negate", "log_quotient"
 TWINS = {"log_product_to_sum": "log_sum_to_product", "log_sum_to_product": "log_product_to_sum",
          "log_power": "exp_log_power", "exp_log_power": "log_power"}
 CHOICES = 4
+MAX_CHOICES = 8  # letters A to H
 # The rule of every step, by derivation (checked against the derivations by the tests), so that
 # sampling needs no SymPy.
 STEP_RULES = {
@@ -50,6 +51,32 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     distractors = [str(r) for r in rng.choice(others, size=CHOICES - 1, replace=False)]
     choices = [str(c) for c in rng.permutation([rule, *distractors])]
     return {"derivation": name, "classes": classes, "step": index, "choices": choices}
+
+
+def check_params(params: dict) -> None:
+    show = _common.show
+    _common.fields(params, "derivation", "classes", "step", "choices")
+    name = _common.one_of(params["derivation"], "derivation", STEP_RULES)
+    if params["classes"] is not None:  # only the multiclass derivation may be written out for K classes
+        if name != "multiclass":
+            raise ParamError(f'"classes" must be null for the {name} derivation, got {show(params["classes"])}')
+        _common.scalar(params["classes"], "classes", _common.Range(2, _common.MAX_WRITTEN_CLASSES, integer=True), "null or an integer")
+    steps = [index for index, rule in enumerate(STEP_RULES[name]) if index > 0 and rule in RULES]
+    step = params["step"]
+    if isinstance(step, bool) or not isinstance(step, int) or step not in steps:
+        raise ParamError(f'"step" must be a step of {name} made by a log rule ({", ".join(map(str, steps))}), got {show(step)}')
+    choices, rule = params["choices"], STEP_RULES[name][step]
+    if not isinstance(choices, list) or not 2 <= len(choices) <= MAX_CHOICES:
+        raise ParamError(f'"choices" must be a list of 2 to {MAX_CHOICES} rule ids, got {show(choices)}')
+    for position, choice in enumerate(choices, start=1):
+        if not isinstance(choice, str) or choice not in RULES:
+            raise ParamError(f'"choices" must hold rule ids ({", ".join(RULES)}); value {position} is {show(choice)}')
+    if len(set(choices)) < len(choices):
+        raise ParamError(f'"choices" must not repeat a rule, got {show(choices)}')
+    if rule not in choices:
+        raise ParamError(f'"choices" must include "{rule}", the rule of step {step}, got {show(choices)}')
+    if TWINS.get(rule) in choices:
+        raise ParamError(f'"choices" must not offer "{TWINS[rule]}" beside "{rule}" (either would be right)')
 
 
 def reveals(params: dict) -> tuple[str, ...]:

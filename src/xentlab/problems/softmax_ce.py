@@ -20,6 +20,12 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     return {"logits": logits, "true_class": int(rng.integers(1, len(logits) + 1))}
 
 
+def check_params(params: dict) -> None:
+    _common.fields(params, "logits", "true_class")
+    logits = _common.values(params["logits"], "logits", _common.LOGIT, "numbers", (2, _common.MAX_CLASSES))
+    _common.class_index(params["true_class"], "true_class", len(logits))
+
+
 def inputs(params: dict):
     from xentlab.solve import Inputs
 

@@ -21,6 +21,13 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     return {"logits": logits, "true_class": int(rng.integers(1, classes + 1)), "j": int(rng.integers(1, classes + 1))}
 
 
+def check_params(params: dict) -> None:
+    _common.fields(params, "logits", "true_class", "j")
+    logits = _common.values(params["logits"], "logits", _common.LOGIT, "numbers", (2, _common.MAX_CLASSES))
+    _common.class_index(params["true_class"], "true_class", len(logits))
+    _common.class_index(params["j"], "j", len(logits))
+
+
 def gradient(params: dict) -> float:
     """y_j − t_j with y from the stable softmax kernel."""
     from xentlab import kernels

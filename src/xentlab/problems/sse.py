@@ -27,6 +27,13 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     return {"y": y, "t": t, "half": half}
 
 
+def check_params(params: dict) -> None:
+    _common.fields(params, "y", "t", "half")
+    y = _common.values(params["y"], "y", _common.UNIT_INTERVAL, "predictions", (2, _common.MAX_CLASSES))
+    _common.values(params["t"], "t", _common.BINARY, "integer targets", len(y), like='"y"')
+    _common.flag(params["half"], "half")
+
+
 def inputs(params: dict):
     from xentlab.solve import Inputs
 

@@ -8,6 +8,7 @@ the perplexity. Each p_i is a distinct 2-decimal number in [0.05, 0.99].
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 
@@ -17,12 +18,19 @@ KIND = "token-loss"
 WORK_SPACE = 5  # lines of answer space in the LaTeX worksheet
 TOKENS = {1: 3, 2: 4, 3: 5}
 LOG_CODES = {"log_base_10", "log_base_2", "sign_dropped", "sum_not_mean"}
+MAX_EXP = math.log(sys.float_info.max)  # a wrong loss whose exp would overflow gives no mistake
 
 
 def sample(rng: np.random.Generator, difficulty: int) -> dict:
     p = [v / 100 for v in _common.distinct_values(rng, TOKENS[difficulty], 5, 99)]
     ask = {1: "loss", 2: str(rng.choice(["loss", "perplexity"])), 3: "perplexity"}[difficulty]
     return {"p": p, "ask": ask}
+
+
+def check_params(params: dict) -> None:
+    _common.fields(params, "p", "ask")
+    _common.values(params["p"], "p", _common.PROBABILITY, "probabilities", (1, _common.MAX_SAMPLES))
+    _common.one_of(params["ask"], "ask", ("loss", "perplexity"))
 
 
 def inputs(params: dict):
@@ -49,7 +57,7 @@ def mistakes(params: dict):
     if params["ask"] == "loss":
         return found
     truth = answer(params).value
-    return distinct([(m.codes, math.exp(m.value)) for m in found if set(m.codes) <= LOG_CODES], truth)
+    return distinct([(m.codes, math.exp(m.value)) for m in found if set(m.codes) <= LOG_CODES and m.value < MAX_EXP], truth)
 
 
 def solution(params: dict) -> dict:

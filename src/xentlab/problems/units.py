@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from xentlab.problems import _common
+from xentlab.problems import ParamError, _common
 
 KIND = "units"
 UNITS = ("nats", "bits", "decimal")
@@ -33,6 +33,15 @@ def sample(rng: np.random.Generator, difficulty: int) -> dict:
     (percent,) = _common.distinct_values(rng, 1, 5, 95, exclude=(50,))
     value = -math.log(percent / 100) / LN[source]
     return {"value": float(f"{value:.4g}"), "from": source, "to": target}
+
+
+def check_params(params: dict) -> None:
+    _common.fields(params, "value", "from", "to")
+    _common.scalar(params["value"], "value", _common.Range(0, _common.MAX_LOSS), "a loss")
+    _common.one_of(params["from"], "from", UNITS)
+    _common.one_of(params["to"], "to", UNITS)
+    if params["to"] == params["from"]:
+        raise ParamError(f'"to" must be a different unit from "from", got {_common.show(params["to"])} for both')
 
 
 def convert(value: float, source: str, target: str) -> float:
