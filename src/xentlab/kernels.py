@@ -345,7 +345,9 @@ def _gather(a2: np.ndarray, lab: np.ndarray) -> np.ndarray:
     """a2[i, lab[i]] for every row, as a new (N,) array."""
     n, k = a2.shape
     if a2.flags.c_contiguous:
-        return np.take(a2.reshape(-1), lab + np.arange(0, n * k, k))
+        flat = np.arange(0, n * k, k)
+        flat += lab
+        return np.take(a2.reshape(-1), flat)
     return np.take_along_axis(a2, lab[:, None], axis=1)[:, 0]
 
 
@@ -419,8 +421,9 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
         lab = _labels(t, n, k)
         if validate:
             _check_dist(y2, "probabilities", check_sum)
+        per = _gather(y2, lab)
         with np.errstate(divide="ignore"):
-            per = np.log(_gather(y2, lab))
+            np.log(per, out=per)
         np.subtract(0.0, per, out=per)  # 0 − log 1 = +0.0, never −0.0
         return _finish(per, reduction, scale, single)
 
