@@ -319,8 +319,11 @@ def _labels(target, n: int, k: int) -> np.ndarray:
             f"target labels must be integer class indices, got dtype {lab.dtype}"
             + (" (booleans are not labels)" if kind == "b" else "")
         )
-    lo, hi = lab.min(), lab.max()
-    if lo < 0 or hi >= k:
+    if kind == "f":
+        in_range = lab.min() >= 0 and lab.max() < k
+    else:  # a negative label reads as a huge unsigned one: one pass checks both ends
+        in_range = lab.view(np.dtype(f"u{lab.itemsize}")).max() < k
+    if not in_range:
         i = int(np.argmax((lab < 0) | (lab >= k)))
         raise InvalidLabelError(
             f"target label in row {i} is {_fmt(lab[i])}, outside 0..{k - 1} for {k} classes"
@@ -357,8 +360,10 @@ def _finish(per: np.ndarray, reduction: str, scale: float, single: bool):
         if scale != 1.0:
             np.divide(per, scale, out=per)
         return float(per[0]) if single else per
-    total = np.sum(per, dtype=np.float64) if reduction == "sum" else np.mean(per, dtype=np.float64)
-    return float(total) / scale if scale != 1.0 else float(total)
+    total = float(np.add.reduce(per, dtype=np.float64))  # what np.sum/np.mean do, without their wrappers
+    if reduction == "mean":
+        total /= per.size
+    return total / scale if scale != 1.0 else total
 
 
 # --------------------------------------------------------------------------- public validators
