@@ -625,7 +625,8 @@ def sse(pred, target, *, half: bool = False, reduction: str = "sum"):
         with np.errstate(over="ignore", invalid="ignore"):
             diff = np.subtract(y2, t2)
     with np.errstate(over="ignore", invalid="ignore"):
-        per = np.einsum("ij,ij->i", diff, diff)
+        np.square(diff, out=diff)  # diff is ours; squaring in place saves a temporary
+        per = _row_sum(diff)
     # NaN or inf anywhere in a row reaches that row's sum; a finite-but-huge input may overflow to inf
     if not np.isfinite(per).all():
         _check_finite(y2, "predictions")
