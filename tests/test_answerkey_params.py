@@ -315,3 +315,11 @@ def test_the_extremes_of_the_ranges_load(tmp_path):
     load(tmp_path, item("token-loss", {"p": [1e-40] * 20, "ask": "perplexity"}, answer=1e40))
     load(tmp_path, item("inverse", {"loss": 100}, answer=math.exp(-100)))
     load(tmp_path, item("softmax-gradient", {"logits": [100, -100], "true_class": 1, "j": 2}, answer=math.exp(-200)))
+
+
+def test_underflow_in_a_correct_key_is_not_an_error(tmp_path):
+    # Found by hypothesis: (1.5e-238)² underflows to 0.0, which is harmless, and must not refuse the key.
+    # By hand: 0² + (1.5e-238)² = 2.25e-476, below the smallest double, so the stored answer is 0.
+    params = {"y": [0.0, 1.5e-238], "t": [0, 0], "half": False}
+    items = load(tmp_path, item("sse", params, answer=0.0))
+    assert items[1].answer == 0.0

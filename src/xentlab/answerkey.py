@@ -78,7 +78,7 @@ def parse_item(raw, where: str) -> KeyItem:
     except ParamError as error:
         raise _fail(where, str(error)) from None
     try:
-        with np.errstate(all="raise"), warnings.catch_warnings():
+        with np.errstate(all="raise", under="ignore"), warnings.catch_warnings():
             warnings.simplefilter("error")
             answer = module.answer(params)
             mistakes = tuple(module.mistakes(params))
