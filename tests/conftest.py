@@ -3,6 +3,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI replays the same examples every run (a landing must not depend on luck); locally hypothesis
+# keeps exploring new ones.  Set HYPOTHESIS_PROFILE=ci to reproduce a CI run.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 GOLDEN = Path(__file__).parent / "golden"
 
