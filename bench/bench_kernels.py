@@ -111,6 +111,7 @@ def cases_for(n, k, dtype, z, y, lab, onehot, rng):
             sklearn=sk_metrics and (lambda: sk_metrics.log_loss(lab, y, labels=labels)),
             torch=torch and (lambda Y=torch.from_numpy(y), L=torch.from_numpy(lab): torch.nn.functional.nll_loss(Y.log(), L)),
             target=True,
+            note="validating reads all N*K values (row sums, >= 0); the hand gather reads N" if k > 64 else "",
         ),
         Case(
             "  same, check_sum=False",
