@@ -165,3 +165,12 @@ def test_every_kind_renders(fmt, lang):
         result = CliRunner().invoke(cli, ["solve", *case, "--format", fmt, "--lang", lang])
         assert result.exit_code == 0, (case, result.output)
         assert result.output.strip()
+
+
+def test_flags_in_tex_notes_are_typewriter_so_dashes_survive():
+    # In LaTeX body text "--eps" becomes an en dash followed by "eps"; \texttt keeps both hyphens.
+    inf = xentlab("solve", "cross-entropy", "--y", "0,0.5,0.5", "--labels", "0", "--format", "tex", "--lang", "en")
+    assert r"\texttt{--eps 1e-12}" in inf.stdout and " --eps" not in inf.stdout
+    multi = xentlab("solve", "cross-entropy", "--y", "0.01,0.65,0.13,0.70,0.15", "--t", "0,1,0,1,0", "--no-check-sum",
+                    "--format", "tex", "--lang", "ja")
+    assert r"\texttt{--no-check-sum}" in multi.stdout

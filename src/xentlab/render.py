@@ -113,6 +113,13 @@ MATH = {
 }
 
 
+CODE = {  # how a format shows a command-line flag or a line of code inside prose
+    "md": lambda text: f"`{text}`",
+    "tex": lambda text: rf"\texttt{{{tex_escape(text)}}}",
+    "text": str,
+}
+
+
 def _math_globals(fmt: str) -> dict:
     import sympy as sp
 
@@ -121,6 +128,7 @@ def _math_globals(fmt: str) -> dict:
     style = MATH["md" if fmt == "json" else fmt]
     return {
         "m": style.inline,
+        "code": CODE["md" if fmt == "json" else fmt],
         "show": style.display,
         "Eq": lambda a, b: sp.Eq(a, b, evaluate=False),
         "log": lambda a: sp.log(a, evaluate=False),
