@@ -548,3 +548,19 @@ def test_validate_false_is_the_same_number_on_valid_input_and_still_checks_label
     # the default still refuses a row that does not sum to 1
     with pytest.raises(kernels.InvalidValueError):
         kernels.cross_entropy(np.array([[0.2, 0.2, 0.3]]), np.array([1]))
+
+
+def test_big_endian_labels_are_range_checked_by_value():
+    y = np.full((3, 3), 1 / 3)
+    assert xk.cross_entropy(y, np.array([2, 0, 1], dtype=">i4")) == pytest.approx(math.log(3), rel=1e-15)
+    far = np.zeros(3, dtype=">i4")
+    far[0] = 1 << 24  # byte-swapped, this reads as 1: it must still be refused
+    with pytest.raises(xk.InvalidLabelError, match="16777216"):
+        xk.cross_entropy(y, far)
+
+
+def test_underflow_is_not_an_error_even_when_the_caller_raises_on_every_fp_flag():
+    with np.errstate(all="raise"):
+        assert xk.sse([1e-200, 0.0], [0.0, 0.0]) == 0.0  # (1e-200)² is below the smallest double
+        np.testing.assert_array_equal(xk.softmax([0.0, -800.0]), [1.0, 0.0])  # e^−800 underflows to 0
+        assert xk.softmax_cross_entropy([0.0, -800.0], 0) == 0.0

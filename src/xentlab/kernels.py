@@ -322,7 +322,7 @@ def _labels(target, n: int, k: int) -> np.ndarray:
     if kind == "f":
         in_range = lab.min() >= 0 and lab.max() < k
     else:  # a negative label reads as a huge unsigned one: one pass checks both ends
-        in_range = lab.view(np.dtype(f"u{lab.itemsize}")).max() < k
+        in_range = lab.view(lab.dtype.str.replace("i", "u")).max() < k  # same byte order
     if not in_range:
         i = int(np.argmax((lab < 0) | (lab >= k)))
         raise InvalidLabelError(
@@ -398,6 +398,20 @@ def validate_labels(labels, classes: int) -> np.ndarray:
 # --------------------------------------------------------------------------- kernels
 
 
+def _underflow_is_fine(kernel):
+    """Underflow to 0 (exp of a very negative logit, the square of 1e-200) is the intended result:
+    a caller's np.errstate(all="raise") must not turn it into FloatingPointError."""
+
+    @functools.wraps(kernel)
+    def wrapped(*args, **kwargs):
+        with np.errstate(under="ignore"):
+            return kernel(*args, **kwargs)
+
+    return wrapped
+
+
+
+@_underflow_is_fine
 def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", check_sum: bool = True, validate: bool = True):
     """Cross-entropy E = −Σ_k t_k log y_k of probabilities against targets.
 
@@ -464,6 +478,7 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
     return _finish(per, reduction, scale, single)
 
 
+@_underflow_is_fine
 def binary_cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e"):
     """E = −[t log y + (1 − t) log(1 − y)] per sample; probs and targets () or (N,), in [0, 1].
 
@@ -502,6 +517,7 @@ def binary_cross_entropy(probs, target, *, reduction: str = "mean", base: str = 
     return _finish(per, reduction, scale, y.ndim == 0)
 
 
+@_underflow_is_fine
 def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean", base: str = "e"):
     """Binary cross-entropy of σ(z) against t, computed from the logit z without forming σ(z).
 
@@ -542,6 +558,7 @@ def _shifted_logits(z2: np.ndarray, label: str):
         return m, z2 - m[:, None]
 
 
+@_underflow_is_fine
 def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str = "e"):
     """Cross-entropy of softmax(logits) against target, via log-sum-exp.
 
@@ -583,6 +600,7 @@ def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str 
     return _finish(per, reduction, scale, single)
 
 
+@_underflow_is_fine
 def softmax(logits) -> np.ndarray:
     """exp(z_k) / Σ_j exp(z_j) along the last axis, computed stably (shift by the row max)."""
     z = _as_float(logits, "logits")
@@ -593,6 +611,7 @@ def softmax(logits) -> np.ndarray:
     return e.reshape(z.shape)
 
 
+@_underflow_is_fine
 def log_softmax(logits) -> np.ndarray:
     """z_k − log Σ_j exp(z_j) along the last axis, computed stably as (z_k − m) − log Σ_j exp(z_j − m)."""
     z = _as_float(logits, "logits")
@@ -603,6 +622,7 @@ def log_softmax(logits) -> np.ndarray:
     return shifted.reshape(z.shape)
 
 
+@_underflow_is_fine
 def sse(pred, target, *, half: bool = False, reduction: str = "sum"):
     """Sum of squared errors Σ_k (y_k − t_k)² per sample (times ½ with half=True).
 
@@ -645,6 +665,7 @@ class TokenLoss(NamedTuple):
     per_token: np.ndarray  # −log p_i, in the requested base
 
 
+@_underflow_is_fine
 def token_loss(p, *, base: str = "e") -> TokenLoss:
     """Mean next-token loss and perplexity from the probability each target token received.
 
@@ -697,7 +718,8 @@ def _whole_arrays(kind: str):
     import sympy
 
     expr, y, t, k, K = _derived(kind)
-    Y, T = sympy.symbols("Y T", positive=True)
+    Y = sympy.Symbol("Y", positive=True)
+    T = sympy.Symbol("T", nonnegative=True)
     row_sum = sympy.Function("row_sum")
 
     def over_classes(total):
