@@ -174,3 +174,50 @@ def test_flags_in_tex_notes_are_typewriter_so_dashes_survive():
     multi = xentlab("solve", "cross-entropy", "--y", "0.01,0.65,0.13,0.70,0.15", "--t", "0,1,0,1,0", "--no-check-sum",
                     "--format", "tex", "--lang", "ja")
     assert r"\texttt{--no-check-sum}" in multi.stdout
+
+
+@pytest.mark.parametrize("y", ["-0.1,0.5,0.6", "nan,0.5,0.5", "1.2,0.1,0.1"])
+def test_no_check_sum_still_refuses_values_outside_0_1(y):
+    proc = xentlab("solve", "cross-entropy", "--y", y, "--t", "1,0,0", "--no-check-sum")
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_eps_does_not_switch_off_the_target_row_check():
+    multi = ["cross-entropy", "--y", "0.1,0.4,0.2,0.2,0.1", "--t", "0,1,0,1,0", "--eps", "1e-12"]
+    refused = xentlab("solve", *multi)
+    assert refused.returncode == 2 and "targets in row 0 sum to 2" in refused.stderr
+    # by hand: −(ln 0.4 + ln 0.2)
+    assert solved(*multi, "--no-check-sum")["value"] == pytest.approx(-(math.log(0.4) + math.log(0.2)), rel=1e-9)
+
+
+def test_the_hint_appears_only_where_the_flag_helps():
+    helps = xentlab("solve", "cross-entropy", "--y", "0.5,0.6", "--t", "1,0")
+    assert "--no-check-sum" in helps.stderr
+    # 1.0000005 passes as a probability only within the row-sum tolerance; without the sum check it is > 1
+    useless = xentlab("solve", "cross-entropy", "--y", "1.0000005,0.5", "--t", "1,0")
+    assert useless.returncode == 2 and "sum to 1.5000005" in useless.stderr and "--no-check-sum" not in useless.stderr
+    # check has no such flag, so it must not suggest it
+    check = xentlab("check", "--kind", "cross-entropy", "--y", "0.5,0.6", "--t", "1,0", "--answer", "0.69")
+    assert check.returncode == 2 and "sum to 1.1" in check.stderr and "--no-check-sum" not in check.stderr
+
+
+def test_the_multi_hot_sentence_is_only_for_multi_hot_targets():
+    one_hot = solved("cross-entropy", "--y", "0.5,0.6", "--t", "1,0", "--no-check-sum", "--lang", "en")
+    keys = [note["key"] for note in one_hot["notes"]]
+    assert "unnormalised" in keys and "multi_hot" not in keys
+    assert one_hot["value"] == pytest.approx(-math.log(0.5), rel=1e-12)
+    multi = solved("cross-entropy", "--y", "0.01,0.65,0.13,0.70,0.15", "--t", "0,1,0,1,0", "--no-check-sum")
+    assert {"unnormalised", "multi_hot"} <= {note["key"] for note in multi["notes"]}
+
+
+@pytest.mark.parametrize("command", ["solve", "check"])
+def test_one_class_is_refused_the_same_way_by_solve_and_check(command):
+    extra = ["--answer", "0"] if command == "check" else []
+    proc = xentlab(command, *(["--kind"] if command == "check" else []), "cross-entropy", "--y", "1", "--t", "1", *extra)
+    assert proc.returncode == 2 and "at least 2 classes" in proc.stderr
+
+
+def test_flags_of_other_kinds_are_refused_for_token_loss():
+    for flag in ("--no-check-sum", "--half"):
+        proc = xentlab("solve", "token-loss", "--p", "0.5,0.25", flag)
+        assert proc.returncode == 2 and flag in proc.stderr

@@ -125,9 +125,9 @@ def solve(kind: str, no_figures: bool, fmt: str, lang: str, output: Path | None,
     check_format(fmt)
     check_lang(lang)
     from xentlab.render import render_solution, solution_svgs
-    from xentlab.solve import solve as compute
 
-    solution = compute(kind, _inputs_from_options(options))
+    inputs = _inputs_from_options(options)
+    solution = _solved_or_hint(kind, inputs)
     figures = None
     if not no_figures and fmt == "tex":
         figures = []
@@ -141,6 +141,25 @@ def solve(kind: str, no_figures: bool, fmt: str, lang: str, output: Path | None,
             write_text(path, svg["svg"], force=force)
             figures.append({"file": path.name, "caption": svg["caption"]})
     emit(render_solution(solution, fmt, lang, figures), output, force)
+
+
+def _solved_or_hint(kind: str, inputs):
+    """solve's result; a row-sum error says when --no-check-sum would evaluate the rows instead."""
+    from dataclasses import replace
+
+    from xentlab.errors import InputError
+    from xentlab.kernels import RowSumError
+    from xentlab.solve import solve as compute
+
+    try:
+        return compute(kind, inputs)
+    except RowSumError as error:
+        try:
+            compute(kind, replace(inputs, check_sum=False), steps=False)
+        except InputError:
+            raise error from None  # the flag would not help: no hint
+        raise InputError(f"{error}; to evaluate -sum t*log y on such rows anyway (multi-hot targets, "
+                         "unnormalised scores), add --no-check-sum") from None
 
 
 @cli.command()
@@ -190,6 +209,25 @@ def check(key_path, item_id, kind, expect, answer, rtol, atol, sig_figs, fmt, la
     from xentlab.render import render_verdict
 
     click.echo(render_verdict(verdict, fmt, lang), nl=False)
+
+
+def _solved_or_hint(kind: str, inputs):
+    """solve's result; a row-sum error says when --no-check-sum would evaluate the rows instead."""
+    from dataclasses import replace
+
+    from xentlab.errors import InputError
+    from xentlab.kernels import RowSumError
+    from xentlab.solve import solve as compute
+
+    try:
+        return compute(kind, inputs)
+    except RowSumError as error:
+        try:
+            compute(kind, replace(inputs, check_sum=False), steps=False)
+        except InputError:
+            raise error from None  # the flag would not help: no hint
+        raise InputError(f"{error}; to evaluate -sum t*log y on such rows anyway (multi-hot targets, "
+                         "unnormalised scores), add --no-check-sum") from None
 
 
 @cli.command()

@@ -113,6 +113,13 @@ def check_inputs(kind: str, inputs: Inputs) -> None:
     for name in given - set(needs):
         raise UsageError(f"--{name} does not apply to {kind}")
     targets = [name for name in ("t", "labels") if getattr(inputs, name) is not None]
+    if inputs.half and kind != "sse":
+        raise UsageError("--half applies to sse only")
+    if not inputs.check_sum and kind != "cross-entropy":
+        raise UsageError(f"--no-check-sum applies to cross-entropy only, not to {kind}")
+    rows = {"cross-entropy": inputs.y, "softmax-cross-entropy": inputs.logits, "sse": inputs.y}.get(kind)
+    if rows is not None and np.shape(rows)[-1] < 2:
+        raise InputError(f"{kind} needs at least 2 classes in each row, got 1")
     if kind == "token-loss":
         if targets:
             raise UsageError("token-loss takes only --p, the probability each target token received")
@@ -127,10 +134,6 @@ def check_inputs(kind: str, inputs: Inputs) -> None:
         raise UsageError(f"{kind} needs exactly one of --t and --labels")
     if kind == "sse" and targets == ["labels"]:
         raise UsageError("sse takes --t, not --labels")
-    if inputs.half and kind != "sse":
-        raise UsageError("--half applies to sse only")
-    if not inputs.check_sum and kind != "cross-entropy":
-        raise UsageError(f"--no-check-sum applies to cross-entropy only, not to {kind}")
     if inputs.eps is not None and not 0 < inputs.eps < 0.5:
         raise UsageError(f"--eps must be between 0 and 0.5, got {inputs.eps:g}")
 
@@ -219,17 +222,17 @@ def _cross_entropy(inputs: Inputs, steps: bool) -> Solution:
     from xentlab import kernels
 
     y = np.asarray(inputs.y, dtype=float)
-    try:
-        kernels.validate_probs(y, check_sum=inputs.check_sum)
-        batch, y2, t2, target = _rows_and_targets(inputs, y)
-        notes: list[str] = []
-        y_used = _clip(y2, inputs.eps, notes)
-        check_sum = inputs.check_sum and inputs.eps is None  # clipping moves row sums off 1
-        per = np.atleast_1d(kernels.cross_entropy(y_used if batch else y_used[0], target, reduction="none", base=inputs.base, check_sum=check_sum))
-    except kernels.RowSumError as error:
-        raise InputError(f"{error}; to evaluate -sum t*log y on such rows anyway (multi-hot targets, unnormalised scores), add --no-check-sum") from None
+    kernels.validate_probs(y, check_sum=inputs.check_sum)
+    batch, y2, t2, target = _rows_and_targets(inputs, y)
+    kernels.validate_probs(t2, check_sum=inputs.check_sum, name="targets")
+    notes: list[str] = []
     if not inputs.check_sum and not (_sums_to_one(y2) and _sums_to_one(t2)):
         notes.append("unnormalised")
+        if any(np.count_nonzero(row) >= 2 and np.all((row == 0) | (row == 1)) for row in t2):
+            notes.append("multi_hot")
+    y_used = _clip(y2, inputs.eps, notes)
+    # both checked above; clipping may move y's row sums off 1
+    per = np.atleast_1d(kernels.cross_entropy(y_used if batch else y_used[0], target, reduction="none", base=inputs.base, check_sum=False))
     solution = _loss_solution("cross-entropy", per, inputs, notes)
     solution.points = _target_points(y_used, t2, per)
     if steps:

@@ -84,8 +84,9 @@ def cross_entropy(solution, y2, t2, batch: bool) -> None:
 
 def _note_vanishing_terms(solution, t_row) -> None:
     """Say why the t_k = 0 terms dropped out: one term is left (one-hot) or several (soft, multi-hot)."""
-    if np.any(t_row == 0):
-        solution.notes.append("zero_terms_vanish" if np.count_nonzero(t_row) == 1 else "zero_terms_vanish_many")
+    left = np.count_nonzero(t_row)
+    if left and left < t_row.size:  # (with no term left, E = 0 says it all)
+        solution.notes.append("zero_terms_vanish" if left == 1 else "zero_terms_vanish_many")
 
 
 def _describe_target(row) -> str:
