@@ -323,3 +323,13 @@ def test_underflow_in_a_correct_key_is_not_an_error(tmp_path):
     params = {"y": [0.0, 1.5e-238], "t": [0, 0], "half": False}
     items = load(tmp_path, item("sse", params, answer=0.0))
     assert items[1].answer == 0.0
+
+
+def test_ids_and_numbers_in_messages_stay_short(tmp_path):
+    huge = 10**400
+    with pytest.raises(InputError) as caught:
+        load(tmp_path, {**item("inverse"), "id": huge})
+    message = str(caught.value)
+    assert message == 'invalid answer key: item #1: "id" must be an integer in 1..999999'
+    wrong = refused(tmp_path, item("inverse", answer=huge))
+    assert len(wrong) < 200, wrong

@@ -16,6 +16,7 @@ from xentlab.problems import DEFAULT_TOLERANCE, Mistake, ParamError, problem_typ
 
 MAX_KEY_BYTES = 5_000_000
 MAX_ITEMS = 10_000
+MAX_ID = 999_999  # ids are item numbers; a bound keeps every message that names one short
 # question_params are small: generated sheets stay far inside these (lists ≤ 6, numbers ≤ 6).
 PARAM_LIMITS = {"depth": 4, "list": 32, "keys": 16, "string": 64, "number": 1e4}
 
@@ -63,8 +64,8 @@ def parse_item(raw, where: str) -> KeyItem:
     if not isinstance(raw, dict):
         raise _fail(where, "not an object")
     item_id, kind, params = raw.get("id"), raw.get("kind"), raw.get("question_params")
-    if not isinstance(item_id, int) or isinstance(item_id, bool) or item_id < 1:
-        raise _fail(where, '"id" must be a positive integer')
+    if not isinstance(item_id, int) or isinstance(item_id, bool) or not 1 <= item_id <= MAX_ID:
+        raise _fail(where, f'"id" must be an integer in 1..{MAX_ID}')
     where = f"item {item_id}"
     if not isinstance(kind, str) or not isinstance(params, dict):
         raise _fail(where, '"kind" (string) and "question_params" (object) are required')
@@ -92,7 +93,7 @@ def parse_item(raw, where: str) -> KeyItem:
         if not isinstance(stored, (int, float)) or isinstance(stored, bool) or not abs(stored) < 1e300:
             raise _fail(where, '"answer" must be a finite number')
         if abs(stored - answer.value) > 1e-9 * max(1.0, abs(answer.value)):
-            raise _fail(where, f'"answer" {stored} does not match its question_params ({answer.value:.6g})')
+            raise _fail(where, f'"answer" {stored!r:.40} does not match its question_params ({answer.value:.6g})')
     elif answer.kind == "expression":
         from xentlab.parse import parse_expression
 
