@@ -191,8 +191,10 @@ def _row_sum(a2: np.ndarray) -> np.ndarray:
     """Σ_k a[i, k] in one pass, in a's dtype (NaN/inf propagate).
 
     A matrix-vector product with ones is the fastest row sum numpy has (about
-    4x ``einsum`` and 8x ``a.sum(axis=1)`` on short rows), and it stays so when
-    another process loads both cores.  Long float32 rows use numpy's pairwise
+    3x ``einsum`` and 8x ``a.sum(axis=1)`` on short rows).  It runs in BLAS: on a
+    machine whose cores are all busy, OpenBLAS's waiting worker threads slow the
+    calls that follow (OPENBLAS_NUM_THREADS=1 avoids that; see the README's
+    Performance section).  Long float32 rows use numpy's pairwise
     sum instead: a running float32 sum drifts by ~1e-6 at a 50k vocabulary,
     pairwise stays ~1e-7, so rows stay clear of the tolerance.
     """
