@@ -221,3 +221,16 @@ def test_flags_of_other_kinds_are_refused_for_token_loss():
     for flag in ("--no-check-sum", "--half"):
         proc = xentlab("solve", "token-loss", "--p", "0.5,0.25", flag)
         assert proc.returncode == 2 and flag in proc.stderr
+
+
+def test_batch_table_names_targets_in_the_language_of_the_page():
+    args = ["solve", "cross-entropy", "--y", "0.7,0.2,0.1;0.2,0.3,0.5;0.1,0.3,0.6", "--t", "1,0,0;0.5,0.5,0;1,0,1",
+            "--no-check-sum", "--format", "text"]
+    ja = xentlab(*args, "--lang", "ja").stdout
+    assert "クラス 0" in ja and "ソフトラベル" in ja and "クラス 0, 2" in ja and "class" not in ja
+    en = xentlab(*args, "--lang", "en").stdout
+    rows = [line.split("|") for line in en.splitlines() if line.strip().startswith(("1 ", "2 ", "3 "))]
+    assert [cell.strip() for cell in rows[0]][:3] == ["1", "class 0", "0.7000"]
+    # a spread target has no single "y at the target"
+    assert [cell.strip() for cell in rows[1]][1:3] == ["soft", "—"]
+    assert [cell.strip() for cell in rows[2]][1:3] == ["classes 0, 2", "—"]

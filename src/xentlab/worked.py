@@ -70,7 +70,7 @@ def cross_entropy(solution, y2, t2, batch: bool) -> None:
         general = derive("multiclass-batch").result
         solution.formula.append((E, in_base(general if solution.reduction == "mean" else _times(sp.Symbol("N"), general), solution.base)))
         solution.table = [
-            {"n": row + 1, "target": _describe_target(t2[row]), "y_target": float(y2[row][np.argmax(t2[row])]), "loss": loss}
+            {"n": row + 1, "target": _describe_target(t2[row]), "y_target": _y_at_target(y2[row], t2[row]), "loss": loss}
             for row, loss in enumerate(solution.per_sample)
         ]
         _batch_lines(solution, sp.Symbol("N"))
@@ -89,9 +89,18 @@ def _note_vanishing_terms(solution, t_row) -> None:
         solution.notes.append("zero_terms_vanish" if left == 1 else "zero_terms_vanish_many")
 
 
-def _describe_target(row) -> str:
+def _describe_target(row) -> dict:
+    """What a target row is, as data for the language's table cell: {"classes": [0-based…]} for one-hot
+    and multi-hot rows, {"soft": True} otherwise."""
     hot = np.flatnonzero(row)
-    return f"class {int(hot[0])}" if len(hot) == 1 and row[hot[0]] == 1 else "soft"
+    if hot.size and np.all((row == 0) | (row == 1)):
+        return {"classes": [int(c) for c in hot]}
+    return {"soft": True}
+
+
+def _y_at_target(y_row, t_row) -> float | None:
+    """y of the one target class (None when the target is spread over several classes)."""
+    return float(y_row[np.flatnonzero(t_row)[0]]) if np.count_nonzero(t_row) == 1 else None
 
 
 def binary(solution, y, t) -> None:
@@ -112,7 +121,7 @@ def softmax(solution, z2, probs, t2, batch: bool) -> None:
     solution.formula += [(definition.lhs, definition.expr), (E, in_base(derive("multiclass").result, solution.base))]
     if batch:
         solution.table = [
-            {"n": row + 1, "target": _describe_target(t2[row]), "y_target": float(probs[row][np.argmax(t2[row])]), "loss": loss}
+            {"n": row + 1, "target": _describe_target(t2[row]), "y_target": _y_at_target(probs[row], t2[row]), "loss": loss}
             for row, loss in enumerate(solution.per_sample)
         ]
         _batch_lines(solution, sp.Symbol("N"))
