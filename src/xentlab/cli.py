@@ -211,25 +211,6 @@ def check(key_path, item_id, kind, expect, answer, rtol, atol, sig_figs, fmt, la
     click.echo(render_verdict(verdict, fmt, lang), nl=False)
 
 
-def _solved_or_hint(kind: str, inputs):
-    """solve's result; a row-sum error says when --no-check-sum would evaluate the rows instead."""
-    from dataclasses import replace
-
-    from xentlab.errors import InputError
-    from xentlab.kernels import RowSumError
-    from xentlab.solve import solve as compute
-
-    try:
-        return compute(kind, inputs)
-    except RowSumError as error:
-        try:
-            compute(kind, replace(inputs, check_sum=False), steps=False)
-        except InputError:
-            raise error from None  # the flag would not help: no hint
-        raise InputError(f"{error}; to evaluate -sum t*log y on such rows anyway (multi-hot targets, "
-                         "unnormalised scores), add --no-check-sum") from None
-
-
 @cli.command()
 @click.option("--key", "key_path", required=True, type=click.Path(path_type=Path), help="key.json from `xentlab worksheet`.")
 @click.option("--responses", required=True, type=click.Path(path_type=Path), help="CSV with columns student, item, answer (UTF-8, BOM allowed).")
