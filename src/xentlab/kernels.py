@@ -346,6 +346,20 @@ def _split_target(target, ref: np.ndarray, ref_label: str):
     )
 
 
+def _rows_and_target(values, target, label: str):
+    """The start of every row kernel: (values as float rows (N, K), whether they were one
+    sample, "labels" | "dense", target as an array), shapes checked."""
+    a = _as_float(values, label)
+    rows = _as_rows(a, label)
+    form, t = _split_target(target, a, label)
+    return rows, a.ndim == 1, form, t
+
+
+def _target_rows(t, like: np.ndarray) -> np.ndarray:
+    """One-hot or soft targets as float rows of like's dtype."""
+    return _as_rows(_as_float(t, "targets", dtype=like.dtype), "targets")
+
+
 def _gather(a2: np.ndarray, lab: np.ndarray) -> np.ndarray:
     """a2[i, lab[i]] for every row, as a new (N,) array."""
     n, k = a2.shape
@@ -433,10 +447,7 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
     K values, while the labels path otherwise reads one value per row.
     """
     reduction, scale = _reduction(reduction), _log_scale(base)
-    y = _as_float(probs, "probabilities")
-    y2 = _as_rows(y, "probabilities")
-    single = y.ndim == 1
-    form, t = _split_target(target, y, "probabilities")
+    y2, single, form, t = _rows_and_target(probs, target, "probabilities")
     n, k = y2.shape
     if form == "labels":
         lab = _labels(t, n, k)
@@ -448,7 +459,7 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
         np.subtract(0.0, per, out=per)  # 0 − log 1 = +0.0, never −0.0
         return _finish(per, reduction, scale, single)
 
-    t2 = _as_rows(_as_float(t, "targets", dtype=y.dtype), "targets")
+    t2 = _target_rows(t, y2)
     _check_dist(t2, "targets", check_sum)
     if check_sum and k >= _SPARSE_K and np.count_nonzero(t2) == n:
         # Every row sums to ~1, so has a nonzero; n nonzeros means exactly one per
@@ -571,10 +582,7 @@ def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str 
     give exactly 0.0 and with label 1 exactly 2000.0.
     """
     reduction, scale = _reduction(reduction), _log_scale(base)
-    z = _as_float(logits, "logits")
-    z2 = _as_rows(z, "logits")
-    single = z.ndim == 1
-    form, t = _split_target(target, z, "logits")
+    z2, single, form, t = _rows_and_target(logits, target, "logits")
     n, k = z2.shape
     if form == "labels":
         lab = _labels(t, n, k)
@@ -586,7 +594,7 @@ def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str 
         per += gap
         return _finish(per, reduction, scale, single)
 
-    t2 = _as_rows(_as_float(t, "targets", dtype=z.dtype), "targets")
+    t2 = _target_rows(t, z2)
     tsum = _check_dist(t2, "targets")
     m, e = _shifted_logits(z2, "logits")
     with np.errstate(invalid="ignore"):
@@ -632,10 +640,7 @@ def sse(pred, target, *, half: bool = False, reduction: str = "sum"):
     not sum to 1.  target may also be integer labels (then t is one-hot).
     """
     reduction = _reduction(reduction)
-    y = _as_float(pred, "predictions")
-    y2 = _as_rows(y, "predictions")
-    single = y.ndim == 1
-    form, t = _split_target(target, y, "predictions")
+    y2, single, form, t = _rows_and_target(pred, target, "predictions")
     n, k = y2.shape
     if form == "labels":
         lab = _labels(t, n, k)
@@ -643,7 +648,7 @@ def sse(pred, target, *, half: bool = False, reduction: str = "sum"):
         diff = np.array(y2, copy=True, order="C")
         diff.reshape(-1)[lab + np.arange(0, n * k, k)] -= 1.0
     else:
-        t2 = _as_rows(_as_float(t, "targets", dtype=y.dtype), "targets")
+        t2 = _target_rows(t, y2)
         with np.errstate(over="ignore", invalid="ignore"):
             diff = np.subtract(y2, t2)
     with np.errstate(over="ignore", invalid="ignore"):
