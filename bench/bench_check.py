@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from timing import best_subprocess_seconds
 
 
 def _median_ms(fn, repeats: int) -> float:
@@ -25,15 +26,6 @@ def _median_ms(fn, repeats: int) -> float:
         fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
-
-
-def _subprocess_seconds(args: list[str], repeats: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        subprocess.run(args, check=True, capture_output=True)
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _class_csv(key: dict, path: Path, students: int = 100) -> int:
@@ -86,8 +78,8 @@ def main() -> None:
             return
         key = json.loads((tmp / "ws" / "key.json").read_text(encoding="utf-8"))
         rows = _class_csv(key, tmp / "class.csv")
-        baseline = _subprocess_seconds([sys.executable, "-c", "import sympy"])
-        grade = _subprocess_seconds([*exe, "grade", "--key", str(tmp / "ws" / "key.json"), "--responses", str(tmp / "class.csv"),
-                                     "-o", str(tmp / "graded.csv"), "--force"], repeats=2)
+        baseline = best_subprocess_seconds([sys.executable, "-c", "import sympy"])
+        grade = best_subprocess_seconds([*exe, "grade", "--key", str(tmp / "ws" / "key.json"), "--responses", str(tmp / "class.csv"),
+                                           "-o", str(tmp / "graded.csv"), "--force"], runs=2)
     ratio = grade / baseline
     print(f"grade {rows} responses: {grade:.2f} s; bare import sympy {baseline:.2f} s; ratio {ratio:.1f}x   target <= 20x   {'PASS' if ratio <= 20 else 'FAIL'}")

@@ -9,11 +9,11 @@ Each command is timed as the minimum of a few runs, into a fresh temporary direc
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import best_subprocess_seconds
 
 CASES = [  # (label, worksheet arguments, target ratio, runs)
     ("20 problems + key", ["--count", "20", "--seed", "1"], 2.5, 3),
@@ -21,24 +21,15 @@ CASES = [  # (label, worksheet arguments, target ratio, runs)
 ]
 
 
-def _seconds(command: list[str], runs: int) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def main() -> None:
     print(__doc__.strip().splitlines()[0])
-    baseline = _seconds([sys.executable, "-c", "import sympy, numpy, jinja2"], 3)
+    baseline = best_subprocess_seconds([sys.executable, "-c", "import sympy, numpy, jinja2"], 3)
     print(f"  baseline: import sympy, numpy, jinja2      {baseline:6.2f} s")
     met = 0
     for label, args, target, runs in CASES:
         with tempfile.TemporaryDirectory(prefix="xentlab-bench-") as tmp:
             out = str(Path(tmp) / "ws")
-            seconds = _seconds([sys.executable, "-m", "xentlab", "worksheet", *args, "-o", out, "--force"], runs)
+            seconds = best_subprocess_seconds([sys.executable, "-m", "xentlab", "worksheet", *args, "-o", out, "--force"], runs)
         ratio = seconds / baseline
         ok = ratio <= target
         met += ok
