@@ -359,3 +359,22 @@ def report_svgs(summary: dict, lang: str) -> list[dict]:
         f=plot, title=str(words.rates_title()), desc=caption, color="#1f5fa8", x_label=str(words.item_label()),
         y_label=str(words.rate_label()), value_format=lambda v: f"{v:.0f}%")})
     return out
+
+
+def error_text(error, lang: str) -> str:
+    """A keyed error's one line in `lang`, from the macro named after its key in
+    templates/<lang>/errors.j2. Every string parameter is made safe for a terminal first,
+    because it may be text a user typed (a file name, a cell, an answer)."""
+    from xentlab.encode import for_terminal
+
+    if lang not in LANGS:
+        lang = "en"
+    module = environment().get_template(f"{lang}/errors.j2").module
+    params = {name: for_terminal(value) if isinstance(value, str) else value for name, value in error.params.items()}
+    return " ".join(str(getattr(module, error.key)(**params)).split())
+
+
+def error_prefix(lang: str) -> str:
+    """What every error line starts with: `xentlab: error: ` in the user's language."""
+    module = environment().get_template(f"{lang if lang in LANGS else 'en'}/errors.j2").module
+    return str(module.prefix())
