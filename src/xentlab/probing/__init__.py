@@ -194,12 +194,12 @@ def _unexplained(spec, runs: _Runs, all_cases, swap: bool) -> ProbeVerdict:
 
 def _number(value):
     if isinstance(value, float) and not math.isfinite(value):
-        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
     return value
 
 
 def _plain(a):
-    """An array as JSON-able lists of numbers (nan → None, ±inf → "inf"/"-inf")."""
+    """An array as JSON-able lists of numbers (nan and ±inf as the strings "nan", "inf", "-inf")."""
     a = np.asarray(a)
     if a.dtype.kind in "iub":
         return a.tolist()
