@@ -18,6 +18,8 @@ from pathlib import Path
 import jsonschema
 import nbformat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import one_line_error, run
 
@@ -247,3 +249,22 @@ def test_otter_assign_and_otter_run_grade_the_otter_version(capsys, tmp_path):
     for phrase in ("used the common logarithm (log10)", "added the samples' losses up instead of averaging them",
                    "left out the (1 − t) log(1 − y) term", "computed the softmax without stabilising it"):
         assert phrase in text, phrase
+
+
+def test_command_errors_in_japanese(capsys, tmp_path):
+    code, _, err = run(capsys, "notebook", *ITEMS, "--format", "jupyter", "--lang", "ja", "-o", str(tmp_path / "x"))
+    assert code == 2 and err.startswith("xentlab：エラー：ノートブックの形式「jupyter」はありません") and len(err.strip().splitlines()) == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80))
+def test_implement_option_parses_or_refuses_in_one_line(text):
+    from xentlab.errors import UsageError
+    from xentlab.notebook import FUNCTIONS, parse_implement
+
+    try:
+        chosen = parse_implement(text)
+    except UsageError as error:
+        assert error.key == "notebook_implement"
+        return
+    assert all(entry in FUNCTIONS for entry in chosen)

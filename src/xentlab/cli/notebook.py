@@ -31,15 +31,15 @@ def notebook(count: int, seed: int, fmt: str, types: str | None, difficulty: int
 
     ws.check_options(count, difficulty, None, "md", lang)
     if fmt not in nb.FORMATS:
-        raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(nb.FORMATS)}")
+        raise UsageError(key="notebook_format", value=fmt, choices=", ".join(nb.FORMATS))
     if seed < 0:
-        raise UsageError(f"--seed must be 0 or more, got {seed}")
+        raise UsageError(key="notebook_seed", value=seed)
     chosen = ws.parse_types(types)
     exercises = nb.parse_implement(implement)
     if directory.exists() and not directory.is_dir():
-        raise OutputExistsError(f"{directory} exists and is not a directory")
+        raise OutputExistsError(key="notebook_not_directory", path=str(directory))
     if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise OutputExistsError(f"{directory} is not empty; use --force to replace the files in it")
+        raise OutputExistsError(key="notebook_not_empty", path=str(directory))
     assignment = nb.build(count, seed, types=chosen, difficulty=difficulty, lang=lang, implement=exercises)
     master, student = nb.render(assignment, fmt, lang)
     from xentlab.files import write_text
