@@ -1,0 +1,97 @@
+"""HTML for notebooks: the same prose macros as the other formats, bound to MathJax delimiters.
+
+Math is TeX between \\( \\) and \\[ \\] (JupyterLab typesets it in HTML output; in Colab a small
+script loads MathJax 3 from jsDelivr, because Colab does not typeset HTML output itself). xentlab
+bundles no MathJax: without it, formulas show as their TeX source. Every piece of text is
+HTML-escaped after the macros ran, so a student's text can never become markup; figures are our
+own SVG, inlined.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from functools import lru_cache
+
+from xentlab.render import check_lang, environment
+
+_CODE = re.compile(r"`([^`\n]+)`")
+_XML_PROLOG = re.compile(r"^<\?xml[^>]*\?>\s*")
+
+MATHJAX_LOADER = """<script>
+(function () {
+  var root = document.currentScript && document.currentScript.parentElement;
+  if (window.MathJax && window.MathJax.typesetPromise) { window.MathJax.typesetPromise([root]); return; }
+  if (window.MathJax && window.MathJax.Hub) { window.MathJax.Hub.Queue(["Typeset", window.MathJax.Hub, root]); return; }
+  if (window.google && window.google.colab && !document.getElementById("xentlab-mathjax")) {
+    var s = document.createElement("script");
+    s.id = "xentlab-mathjax";
+    s.src = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js";
+    document.head.appendChild(s);
+  }
+})();
+</script>"""
+
+
+def _inline(expr) -> str:
+    from xentlab.printing import to_latex
+
+    return "\\(" + (expr if isinstance(expr, str) else to_latex(expr)) + "\\)"
+
+
+def _display(expr) -> str:
+    from xentlab.printing import to_latex
+
+    return "\\[" + (expr if isinstance(expr, str) else to_latex(expr)) + "\\]"
+
+
+def _html_globals() -> dict:
+    """render's Markdown helpers, with math and code as they must look inside HTML."""
+    from xentlab import render
+
+    helpers = render._math_globals("md")
+    return {**helpers, "m": _inline, "show": _display, "code": lambda text: f"`{text}`"}
+
+
+@lru_cache(maxsize=64)
+def module(name: str, lang: str):
+    """templates/<lang>/<name>.j2 as macros whose math is TeX for MathJax."""
+    check_lang(lang)
+    return environment().get_template(f"{lang}/{name}.j2").make_module({"fmt": "html", "lang": lang, **_html_globals()})
+
+
+def text(value) -> str:
+    """Macro output (or any text) as HTML: escaped, then `code` spans made <code>."""
+    escaped = html.escape(" ".join(str(value).split()), quote=False)
+    return _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", escaped)
+
+
+def inline_svg(svg: str) -> str:
+    return _XML_PROLOG.sub("", svg).strip()
+
+
+def number(value) -> str:
+    """A number as a reader wants it: 4 significant figures, nan and ±inf spelled out."""
+    if value is None:
+        return "nan"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, bool) or isinstance(value, int):
+        return str(int(value))
+    return f"{value:.6g}" if abs(value) < 1e-3 and value != 0 else f"{value:.4g}"
+
+
+def array(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(array(v) for v in value) + "]"
+    return number(value)
+
+
+def render(template: str, lang: str, **context) -> str:
+    """A layout under templates/display/ with the helpers every layout uses."""
+    page = environment().get_template(f"display/{template}").render(
+        lang=lang, x=text, n=number, arr=array, svg=inline_svg, mathjax=MATHJAX_LOADER, **_html_globals(), **context)
+    return "\n".join(line for line in page.splitlines() if line.strip()) + "\n"
