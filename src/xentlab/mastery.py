@@ -213,11 +213,11 @@ def observe(shown, status: str, codes) -> dict[str, bool]:
     """The evidence one verdict gives: skill → answered right (True) or wrong (False)."""
     wrong = {SKILL_OF[c] for c in codes if c in SKILL_OF}
     if status == "correct":
-        return {skill: True for skill in shown.skills}
+        return {skill: True for skill in SKILLS if skill in shown.skills}
     if status != "incorrect":
         return {}
-    if wrong:
-        return {**{skill: True for skill in shown.skills if skill not in wrong}, **{skill: False for skill in wrong}}
+    if wrong:  # in table order, so the attempt log is the same bytes in every run
+        return {skill: skill not in wrong for skill in SKILLS if skill in wrong or skill in shown.skills}
     if shown.choice_skill:
         return {shown.choice_skill: False}
     return {}

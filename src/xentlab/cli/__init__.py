@@ -12,6 +12,7 @@ import sys
 import click
 
 from xentlab.cli import check, derive, grade, moodle, solve, worksheet  # noqa: F401  (registers the commands)
+from xentlab.cli import followup, practice  # noqa: F401  (issue 15)
 from xentlab.cli._common import cli
 from xentlab.errors import XentlabError
 
