@@ -46,9 +46,10 @@ def test_sample_class_by_hand(graded):
     # dana: wrong class on item 1 is her only one-hot evidence; aiko answered everything right
     assert by["dana"].p["one_hot"] == pytest.approx(_trace([False]))
     assert "one_hot" in by["dana"].weak() and by["aiko"].weak() == []
-    # item 1 cannot show a wrong class: -ln 0.37 = 0.9943 (class 4) and -log10 0.1 = 1.0000 (class 1 with
-    # log10) lie 0.6 % apart, inside their two 0.5 % bands; so aiko's right answer says nothing about it
-    assert "one_hot" not in by["aiko"].p
+    # item 1 can show a wrong class: -ln 0.1 = 2.303, -ln 0.06 = 2.813 and -ln 0.37 = 0.9943 all lie clear of
+    # the answer 0.7550 (the nearest value without a wrong class in it is farther than 0.5 % + 0.5 %; -log10 0.1
+    # = 1.000 is close, but it is a wrong class too). So aiko's right answer there is one-hot evidence.
+    assert by["aiko"].p["one_hot"] == pytest.approx(_trace([True]))
 
 
 def test_evidence_rules():

@@ -5,8 +5,9 @@ by hand.
 A number is accepted within max(atol, rtol·|v|) of a value v (a correctly rounded answer always
 lies inside that band). A diagnosis code c *can be shown* by a numeric item when every value the
 item's catalogue gives for c alone — `problem_type(kind).mistakes(params)` entries whose codes are
-exactly (c,) — has a band that overlaps neither the right answer's band nor the band of any other
-entry with other codes. Then a student who makes that one mistake is marked wrong and named by c.
+exactly (c,), computed with mistakes.every_value() so that no value near another is dropped — has a
+band that overlaps neither the right answer's band nor the band of any entry without c. Then a
+student who makes that one mistake is marked wrong and named by c, and no other mistake is.
 So sum and mean cannot be told apart when N = 1 (the same value), a bce item with t = 1 cannot
 show a missing complement, and log10 and ln agree when y = 1.
 
@@ -87,7 +88,7 @@ def numeric(kind: str, answer: float, tolerance: dict, mistakes: list[Mistake] |
     witnesses = {}
     for code in sorted({m.codes[0] for m in mistakes if len(m.codes) == 1}):
         alone = [(value, b) for codes, value, b in entries if codes == (code,)]
-        others = [(codes, value, b) for codes, value, b in entries if codes != (code,)]
+        others = [(codes, value, b) for codes, value, b in entries if code not in codes]  # (c, x) = (c,) still names c
         if not alone or code not in SKILL_OF:
             continue
         if any(_overlap(b, right) or any(_overlap(b, ob) for _, _, ob in others) for _, b in alone):
@@ -111,7 +112,7 @@ def formula(kind: str, expected_text: str) -> Shown:
     witnesses = {}
     for code in sorted({codes[0] for codes, _ in variants if len(codes) == 1}):
         alone = [expr for codes, expr in variants if codes == (code,)]
-        others = [expr for codes, expr in variants if codes != (code,)]
+        others = [expr for codes, expr in variants if code not in codes]
         if code not in SKILL_OF:
             continue
         if all(agree(expr, other, rng_for(0, 15)) is False for expr in alone for other in [expected, *others]):
@@ -119,26 +120,33 @@ def formula(kind: str, expected_text: str) -> Shown:
     return Shown(kind, witnesses)
 
 
-def shown(kind: str, params: dict) -> Shown:
-    """What an item of this type with these question_params can show (cached: items repeat)."""
-    return _shown(kind, json.dumps(params, sort_keys=True))
+def shown(kind: str, params: dict, tolerance: dict | None = None) -> Shown:
+    """What an item of this type with these question_params can show (cached: items repeat).
+    `tolerance`: the key's, when it has its own."""
+    return _shown(kind, json.dumps(params, sort_keys=True), json.dumps(tolerance, sort_keys=True))
 
 
 @lru_cache(maxsize=4096)
-def _shown(kind: str, params_json: str) -> Shown:
-    params = json.loads(params_json)
+def _shown(kind: str, params_json: str, tolerance_json: str) -> Shown:
+    from xentlab.mistakes import every_value
+
+    params, tolerance = json.loads(params_json), json.loads(tolerance_json)
     module = problem_type(kind)
     if hasattr(module, "shows"):  # a type with its own answer kind (derive-lines) says it itself
         return Shown(kind, {c: Witness(c) for c in module.shows(params) if c in SKILL_OF})
     answer = module.answer(params)
-    return of_answer(kind, answer.kind, answer.value, answer.tolerance, lambda: module.mistakes(params), len(answer.choices))
+    if answer.kind == "number":
+        with every_value():  # also the values the catalogue drops as too near another explanation
+            everything = module.mistakes(params)
+        return numeric(kind, float(answer.value), tolerance or answer.tolerance, everything)
+    return of_answer(kind, answer.kind, answer.value, answer.tolerance, (), len(answer.choices))
 
 
 def of_answer(kind: str, answer_kind: str, value, tolerance: dict, mistakes, choices: int = 0) -> Shown:
-    """What an item shows, from its answer alone (a key.json item: xentlab.answerkey.KeyItem).
-    `mistakes` is the catalogue or a function that computes it (only numbers need it)."""
+    """What an item shows, from its answer and mistake values alone. For a number, `mistakes` must
+    hold every value, also those near another explanation (see `shown`, which computes them)."""
     if answer_kind == "number":
-        return numeric(kind, float(value), tolerance, mistakes() if callable(mistakes) else mistakes)
+        return numeric(kind, float(value), tolerance, mistakes)
     if answer_kind == "expression":
         return _formula_cached(kind, value)
     if answer_kind == "choice" and kind in CHOICE_SKILL and choices >= 2:
@@ -151,6 +159,9 @@ def _formula_cached(kind: str, expected_text: str) -> Shown:
     return formula(kind, expected_text)
 
 
-def of_key_item(item) -> Shown:
-    """What a loaded key item (answerkey.KeyItem) can show, with the key's own tolerance."""
-    return of_answer(item.kind, item.answer_kind, item.answer, item.tolerance, item.mistakes, len(item.choices))
+def of_key_item(item, params: dict) -> Shown:
+    """What a loaded key item (answerkey.KeyItem) with these question_params can show, with the
+    key's own tolerance and, for a formula, the key's own answer."""
+    if item.answer_kind == "number" or hasattr(problem_type(item.kind), "shows"):
+        return shown(item.kind, params, dict(item.tolerance))
+    return of_answer(item.kind, item.answer_kind, item.answer, item.tolerance, (), len(item.choices))

@@ -130,12 +130,9 @@ class KeyEntry:
 
     @cached_property
     def shown(self):
-        from xentlab.discriminate import of_key_item, shown
-        from xentlab.problems import problem_type
+        from xentlab.discriminate import of_key_item
 
-        if self.params and hasattr(problem_type(self.item.kind), "shows"):  # a type that reports it itself
-            return shown(self.item.kind, self.params)
-        return of_key_item(self.item)
+        return of_key_item(self.item, self.params)
 
 
 @dataclass
@@ -321,7 +318,6 @@ def from_verdicts(rows: list[dict], verdicts: list) -> list[Outcome]:
             for order, (row, v) in enumerate(zip(rows, verdicts), start=1)]
 
 
-def grade_report_section(rows: list[dict], verdicts: list, items: dict, lang: str) -> str:
-    """The hook `grade --report` calls: items are the loaded key (answerkey.load)."""
-    keys = Keys({None: {number: KeyEntry(item, {}, 2) for number, item in items.items()}})
-    return report_section(trace_class(from_verdicts(rows, verdicts), keys), lang)
+def grade_report_section(rows: list[dict], verdicts: list, key_path, lang: str) -> str:
+    """The hook `grade --report` calls: grade's own rows and verdicts, and the key it graded with."""
+    return report_section(trace_class(from_verdicts(rows, verdicts), load_keys(key_path)), lang)

@@ -4,7 +4,9 @@ The session is a pure function of its settings and the lines the student typed, 
 item n is drawn from verify.rng_for(seed, n) among the items that can show the weakest skill
 (ties: every skill at the lowest P), and among those the one whose skills are least certain
 (the sum of 1 − P(mastered) over the target skills it can show, plus one for each code the student
-got wrong earlier in the session). So the state file stores the settings and the typed lines, and
+got wrong earlier in the session). The weakest skill is looked for first among the skills the
+student got wrong in this session and has not mastered since: a mistake seen is practised until it
+is gone before untried skills are explored (the student's own mistakes come first). So the state file stores the settings and the typed lines, and
 resuming replays them: the same seed and the same answers give the same items, and a state file
 edited by hand cannot claim a mastery its answers do not give.
 
@@ -87,6 +89,7 @@ class Session:
         self.lines: list[str] = []
         self.attempts: list[bkt.Attempt] = []
         self.wrong_codes: Counter = Counter()
+        self.missed: Counter = Counter()  # skill → wrong observations in this session
         self.current: Asked | None = None
         self._key_item = None
 
@@ -104,8 +107,11 @@ class Session:
         from xentlab.verify import rng_for
 
         number = len(self.asked) + 1
-        lowest = min(self.p[s] for s in self.targets if self.p[s] < bkt.MASTERED)
-        weakest = frozenset(s for s in self.targets if self.p[s] <= lowest + 1e-12)
+        open_skills = [s for s in self.targets if self.p[s] < bkt.MASTERED]
+        missed = [s for s in open_skills if self.missed[s]]
+        tier = missed or open_skills  # the student's own mistakes first, then the rest
+        lowest = min(self.p[s] for s in tier)
+        weakest = frozenset(s for s in tier if self.p[s] <= lowest + 1e-12)
         asked = {_identity(a.kind, a.params) for a in self.asked}
         rng = rng_for(self.settings.seed, number)
         found = pool(rng, weakest, self.kinds, self.settings.difficulty, asked)
@@ -149,7 +155,9 @@ class Session:
         item = self.next_item()
         if item is None:
             raise UsageError("the session is over")
-        text = line.rstrip("\r\n")[:MAX_LINE]
+        # a terminal hands undecodable bytes over as lone surrogates: they become U+FFFD, so the state
+        # file is always valid UTF-8
+        text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in line.rstrip("\r\n")[:MAX_LINE])
         self.lines.append(text)
         before = dict(self.p)
         if text.strip() == REVEAL:
@@ -167,6 +175,7 @@ class Session:
                     self.wrong_codes[code] += 1
         item.evidence = {s: ok for s, ok in evidence.items() if s in self.p}
         for skill, right in item.evidence.items():
+            self.missed[skill] += not right
             self.attempts.append(bkt.Attempt(len(self.attempts) + 1, "student", skill, right))
             self.p[skill] = bkt.update(self.p[skill], right, bkt.params_for(skill))
         self.asked.append(item)

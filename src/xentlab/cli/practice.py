@@ -15,9 +15,9 @@ MAX_ANSWERS_BYTES = 1_000_000
 
 
 @cli.command()
-@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--state", "state_path", type=click.Path(path_type=Path),
               help="Progress file (JSON), written after every answer; an existing one is resumed.")
-@click.option("--answers", "answers_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--answers", "answers_path", type=click.Path(path_type=Path),
               help="Read the answers from FILE, one per line, instead of the terminal.")
 @click.option("--seed", type=int, metavar="S", help="Random seed (≥ 0, default 0): the same seed and answers give the same items.")
 @click.option("--skills", metavar="a,b,…", help="Skills to practise (default: every skill some item can show).")
@@ -179,7 +179,10 @@ def _answer_lines(path: Path):
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         raise InputError(key="practice_answers_unreadable", path=str(path)) from None
-    return iter(text.splitlines())
+    lines = text.split("\n")  # a line ends at LF only, as a terminal's does (not at VT, FF, U+2028 …)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return iter(line[:-1] if line.endswith("\r") else line for line in lines)
 
 
 def _read(lines, prompt: str) -> str:
