@@ -139,3 +139,48 @@ def test_report_escapes_student_names(tmp_path, capsys):
     assert code == 0, err
     section = (tmp_path / "r.md").read_text("utf-8").split("## スキルごとの習熟度")[1]
     assert "<script>" not in section and "&lt;script&gt;x&lt;/script&gt;" in section
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30) | st.sampled_from(
+    ["=1+1", "'=cmd", "+1", "-0.5", "@x", "\t1", "\r", "a\r\nb", '"q"', "log_base_10;sign_dropped", "correct", "incorrect", "1", "２"])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(CELL, min_size=0, max_size=7), max_size=12))
+def test_any_graded_rows_are_data(tmp_path, rows):
+    path = tmp_path / "g.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["student", "item", "answer", "status", "diagnosis", "variant"])
+        writer.writerows(rows)
+    outcomes = mastery.read_graded(path)
+    assert len(outcomes) == len(rows)
+    for outcome, cells in zip(outcomes, rows):
+        padded = cells + [""] * 6
+        assert outcome.student == mastery.unneutralise(padded[0]).strip()
+    result = mastery.trace_class(outcomes, mastery.load_keys(DATA / "class-key.json"))
+    assert all(0 <= p <= 1 for s in result.students for p in s.p.values())
+    mastery.report_section(result, "en")
+
+
+def test_hostile_corpus_in_every_cell(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hostile", DATA / "hostile_inputs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    texts = [t for _, t, _ in module.HOSTILE if not any(0xD800 <= ord(c) <= 0xDFFF for c in t)]
+    path = tmp_path / "g.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "item", "status", "diagnosis"])
+        for text in texts:
+            writer.writerow([text, text, "incorrect", text])
+            writer.writerow([text, "1", "incorrect", f"{text};log_base_10"])
+    result = mastery.trace_class(mastery.read_graded(path), mastery.load_keys(DATA / "class-key.json"))
+    section = mastery.report_section(result, "ja")
+    assert "<" not in section.replace("&lt;", "") and "\x1b" not in section
+    assert all(set(s.seen) <= {"log_base_10"} for s in result.students)

@@ -221,3 +221,19 @@ def test_ctrl_c_saves_and_exits_cleanly(tmp_path):
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "Interrupted." in out and "Progress saved" in err
     assert json.loads(state.read_text("utf-8"))["answers"] == ["?"]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=10),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(JSON, st.fixed_dictionaries({"version": st.just(1), "settings": st.dictionaries(
+    st.sampled_from(["seed", "skills", "max", "difficulty", "types", "lang"]), JSON, max_size=6), "answers": JSON})))
+def test_any_state_document_is_refused_in_one_line_or_resumed(document):
+    from xentlab.errors import InputError, UsageError
+
+    try:
+        resume(document)
+    except (InputError, UsageError) as error:
+        assert error.key in ("practice_state_invalid", "practice_no_skill")

@@ -11,6 +11,13 @@ from xentlab import bkt
 from xentlab.encode import for_terminal
 
 
+def _plain(rendered) -> str:
+    """A problem template rendered for the text format, without Markdown's bold markers."""
+    from xentlab.worksheet import tidy
+
+    return tidy(str(rendered).replace("**", ""), "md").strip()
+
+
 def terminal(text: str) -> str:
     """Printable lines: each line made safe by encode.for_terminal (long lines are kept whole)."""
     return "\n".join(for_terminal(line, limit=100_000) for line in str(text).split("\n"))
@@ -49,14 +56,13 @@ def resumed(session) -> str:
 def question(session, item) -> str:
     from xentlab.problems import problem_type
     from xentlab.render import language_module
-    from xentlab.worksheet import tidy
 
     lang = session.settings.lang
     module = problem_type(item.kind)
     extra = module.question_context(item.params) if hasattr(module, "question_context") else {}
     body = language_module(f"problems/{item.kind}", "text", lang).question({**item.params, **extra})
     heading = _say(lang, "heading", item.number, session.settings.max_items, item.target, skill_words(lang))
-    return terminal(f"{heading}\n\n{tidy(str(body), 'md').strip()}")
+    return terminal(f"{heading}\n\n{_plain(body)}")
 
 
 def prompt(lang: str) -> str:
@@ -66,7 +72,7 @@ def prompt(lang: str) -> str:
 def solution(session, item) -> str:
     from xentlab.problems import problem_type
     from xentlab.render import language_module
-    from xentlab.worksheet import significant, tidy
+    from xentlab.worksheet import significant
 
     lang = session.settings.lang
     module = problem_type(item.kind)
@@ -75,7 +81,7 @@ def solution(session, item) -> str:
     shown = significant(answer.value) if answer.kind == "number" else str(answer.value)
     if answer.kind == "choice":
         shown = f"({'ABCDEFGH'[answer.choices.index(answer.value)]})"
-    return terminal(f"{_say(lang, 'solution_heading')}\n\n{tidy(str(body), 'md').strip()}\n\n{_say(lang, 'answer_is', shown)}")
+    return terminal(f"{_say(lang, 'solution_heading')}\n\n{_plain(body)}\n\n{_say(lang, 'answer_is', shown)}")
 
 
 def feedback(session, outcome) -> str:
