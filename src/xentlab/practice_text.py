@@ -113,7 +113,7 @@ def summary(session) -> str:
         lines.append(_say(lang, "mistakes_heading"))
         for code, count in sorted(session.wrong_codes.items(), key=lambda kv: (-kv[1], kv[0])):
             phrase = getattr(phrases, f"phrase_{code}", None)
-            lines.append(_say(lang, "mistake_line", str(phrase()) if phrase else code, count))
+            lines.append(_say(lang, "mistake_line", str(phrase()) if phrase else str(words(lang).unknown_mistake()), count))
     return "\n".join(lines)
 
 

@@ -76,8 +76,12 @@ def followup(graded_path, key_path, directory, seed, fmt, pdf, lang, difficulty,
     files["followup.json"] = index_json.encode("utf-8")
     files["followup.md"] = index_md.encode("utf-8")
     _write_tree(directory, files)
-    click.echo(f"wrote {len(files)} files to {directory} ({len(sheets)} student sheets"
-               f"{', a class sheet' if class_sheet else ''})", err=True)
+    if classroom.skipped:  # rows graded against another key: say so, they gave no evidence
+        from xentlab.encode import for_terminal
+        from xentlab.render import language_module
+
+        click.echo(for_terminal(str(language_module("followup", "md", lang).skipped_note(classroom.skipped)).strip(), 200), err=True)
+    click.echo(f"wrote {len(files)} files to {directory}", err=True)  # as `xentlab worksheet` says it
 
 
 def _check_target(directory: Path, force: bool) -> None:
