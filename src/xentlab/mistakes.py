@@ -11,6 +11,8 @@ probability_not_loss, percent_scale, half_missing, half_extra, gradient_sign
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import itertools
 import math
 from collections.abc import Callable
@@ -169,12 +171,28 @@ def combine(starts: list[tuple[tuple[str, ...], float, list[list[Transform]]]], 
     return distinct(found, truth)
 
 
+_EVERY_VALUE = contextvars.ContextVar("xentlab_every_value", default=False)
+
+
+@contextlib.contextmanager
+def every_value():
+    """Inside this block `distinct` keeps a value even when it lies near another explanation (never
+    one the truth's tolerance accepts): xentlab.discriminate must see every value to know which
+    mistakes an item can tell apart (issue 15). The checker never uses it."""
+    token = _EVERY_VALUE.set(True)
+    try:
+        yield
+    finally:
+        _EVERY_VALUE.reset(token)
+
+
 def distinct(found: list[tuple[tuple[str, ...], float]], truth: float, rtol: float = 0.005) -> list[Mistake]:
     """Drop values that the truth's tolerance would accept, and keep one explanation per value
     (the one with the fewest codes), so no two mistakes ever give the same number."""
     kept: list[Mistake] = []
+    every = _EVERY_VALUE.get()
     for codes, value in sorted(found, key=lambda item: (len(item[0]), item[0])):  # stable: ties keep input order
-        if _close(value, truth, rtol) or any(_close(value, m.value, rtol) for m in kept):
+        if _close(value, truth, rtol) or (not every and any(_close(value, m.value, rtol) for m in kept)):
             continue
         kept.append(Mistake(codes, value))
     return kept

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from xentlab.cli import check, derive, grade, moodle, notebook, solve, worksheet  # noqa: F401  (registers the commands)
+from xentlab.cli import check, derive, followup, grade, moodle, notebook, practice, solve, worksheet  # noqa: F401  (registers the commands)
 from xentlab.cli._common import cli
 from xentlab.errors import XentlabError
 

@@ -49,5 +49,7 @@ def grade(key_path: Path, responses: Path, output: Path | None, report: Path | N
         for path, svg in charts:  # charts beside the report, linked from it
             write_text(path, svg["svg"], force=force)
             figures.append({"file": path.name, "caption": svg["caption"], "name": svg["name"]})
-        write_text(report, render_grade_report(summary, lang, figures), force=force)
+        from xentlab.mastery import grade_report_section  # issue 15: the mastery table and the class line
+
+        write_text(report, render_grade_report(summary, lang, figures) + "\n" + grade_report_section(rows, verdicts, key_path, lang), force=force)
         click.echo(f"wrote {report}", err=True)

@@ -1,0 +1,222 @@
+"""`xentlab followup`: sheets whose every item can show the skill it targets — checked from each
+key.json with values computed independently (tests/simstudent.py, the math module), never with the
+catalogue or discriminate code under test."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import simstudent as sim
+from conftest import run
+from simstudent import assert_discriminates
+
+DATA = Path(__file__).parent / "data"
+def graded_sample(tmp_path) -> Path:
+    out = tmp_path / "graded.csv"
+    proc = subprocess.run([sys.executable, "-m", "xentlab", "grade", "--key", str(DATA / "class-key.json"),
+                           "--responses", str(DATA / "class.csv"), "-o", str(out)], capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def sheets_in(directory: Path) -> list[dict]:
+    index = json.loads((directory / "followup.json").read_text("utf-8"))
+    keys = [directory / s["key"] for s in index["students"] if s["key"]]
+    if index["class"]["sheet"]:
+        keys.append(directory / "class" / "key.json")
+    return [json.loads(k.read_text("utf-8")) for k in keys]
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("followup")
+    graded = graded_sample(tmp)
+    proc = subprocess.run([sys.executable, "-m", "xentlab", "followup", "--graded", str(graded), "--key", str(DATA / "class-key.json"),
+                           "-o", str(tmp / "out"), "--seed", "7", "--lang", "en"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return tmp / "out"
+
+
+def test_sample_class_sheets_discriminate_their_targets(sample):
+    index = json.loads((sample / "followup.json").read_text("utf-8"))
+    by = {s["student"]: s for s in index["students"]}
+    # by hand from the graded rows: aiko and chen have no skill got wrong and still unmastered
+    assert by["aiko"]["sheet"] is None and by["chen"]["sheet"] is None
+    assert [w["skill"] for w in by["dana"]["weak_skills"]] == ["one_hot", "mean_vs_sum", "log_rules"]
+    assert by["ben"]["mistakes"] == {"log_base_10": 1, "sign_dropped": 2, "sum_not_mean": 1}
+    documents = sheets_in(sample)
+    assert len(documents) == 4  # ben, dana, emi and the class
+    for document in documents:
+        assert 4 <= len(document["items"]) <= 8
+        weak = {w["skill"] for w in document["followup"]["weak_skills"]}
+        for entry in document["items"]:
+            assert entry["target"]["skill"] in weak
+            assert assert_discriminates(entry) >= 1, entry
+    # dana's wrong class: her one-hot items show it with every other class's value clear of the answer
+    dana = next(d for d in documents if d["followup"]["student"] == "dana")
+    assert any(e["target"]["skill"] == "one_hot" and "wrong_class" in e["target"]["codes"] for e in dana["items"])
+
+
+def test_sheets_say_what_was_seen_and_the_key_grades(sample, capsys):
+    sheet = (sample / "students" / "ben" / "worksheet.md").read_text("utf-8")
+    assert "# Follow-up practice for ben" in sheet
+    assert "Last time you dropped the minus sign in 2 questions." in sheet
+    assert "Last time you added the samples' losses up instead of averaging them in 1 question." in sheet
+    answers = (sample / "students" / "ben" / "answers.md").read_text("utf-8")
+    assert answers.count("### What this question checks") == sheet.count("\n## Question ")
+    key = json.loads((sample / "students" / "ben" / "key.json").read_text("utf-8"))
+    first = next(e for e in key["items"] if e["answer_kind"] == "number")
+    code, out, err = run(capsys, "check", "--key", str(sample / "students" / "ben" / "key.json"), "--item", str(first["id"]),
+                         "--answer", f"{first['answer']:.4g}", "--format", "json")
+    assert code == 0 and json.loads(out)["status"] == "correct", err
+    attempts = list(csv.reader((sample / "attempts.csv").read_text("utf-8").splitlines()))
+    assert attempts[0] == ["order_id", "user_id", "skill_name", "correct"] and [r[0] for r in attempts[1:]] == [str(i) for i in range(1, len(attempts))]
+
+
+def _class_of_30(tmp_path) -> tuple[Path, Path, dict]:
+    """A worksheet, answered by 30 simulated students (5 of each misconception), graded by xentlab grade."""
+    ws = tmp_path / "ws"
+    code = subprocess.run([sys.executable, "-m", "xentlab", "worksheet", "--count", "12", "--seed", "11", "--difficulty", "2",
+                           "-o", str(ws)], capture_output=True, text=True, timeout=300)
+    assert code.returncode == 0, code.stderr
+    key = json.loads((ws / "key.json").read_text("utf-8"))
+    students = {f"{name.replace(' ', '-')}-{i}": mis for name, mis in sim.STUDENTS.items() for i in range(5)}
+    with (tmp_path / "responses.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "item", "answer"])
+        for student, mis in students.items():
+            for entry in key["items"]:
+                writer.writerow([student, entry["id"], sim.answer(entry["kind"], entry["question_params"], mis)])
+    graded = tmp_path / "graded.csv"
+    proc = subprocess.run([sys.executable, "-m", "xentlab", "grade", "--key", str(ws / "key.json"), "--responses",
+                           str(tmp_path / "responses.csv"), "-o", str(graded)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return ws, graded, students
+
+
+def test_a_class_of_30_simulated_students(tmp_path):
+    ws, graded, students = _class_of_30(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "xentlab", "followup", "--graded", str(graded), "--key", str(ws / "key.json"),
+                           "-o", str(ws), "--seed", "3", "--lang", "ja"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert (ws / "worksheet.md").exists() and (ws / "key.json").exists()  # the worksheet's own files are untouched
+    index = json.loads((ws / "followup.json").read_text("utf-8"))
+    by = {s["student"]: s for s in index["students"]}
+    assert len(by) == 30
+    for student, mis in students.items():
+        weak = {w["skill"] for w in by[student]["weak_skills"]}
+        assert {sim.SKILL[m] for m in mis} <= weak, (student, weak)  # every misconception is found and targeted
+    checked = 0
+    for document in sheets_in(ws):
+        assert 4 <= len(document["items"]) <= 8
+        for entry in document["items"]:
+            checked += assert_discriminates(entry) >= 1
+    assert checked >= 30 * 4
+
+
+def test_same_arguments_same_bytes(tmp_path):
+    graded = graded_sample(tmp_path)
+    outputs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"out{hash_seed}"
+        proc = subprocess.run([sys.executable, "-m", "xentlab", "followup", "--graded", str(graded), "--key", str(DATA / "class-key.json"),
+                               "-o", str(out), "--format", "tex"], capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PYTHONHASHSEED": hash_seed})
+        assert proc.returncode == 0, proc.stderr
+        outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 15
+
+
+def test_existing_output_needs_force_and_only_replaces_what_followup_wrote(tmp_path, capsys, sample):
+    graded = graded_sample(tmp_path)
+    out = tmp_path / "out"
+    args = ["followup", "--graded", str(graded), "--key", str(DATA / "class-key.json"), "-o", str(out)]
+    assert run(capsys, *args)[0] == 0
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "followup.md" in err or "students" in err or "attempts.csv" in err
+    (out / "students" / "stale").mkdir()
+    assert run(capsys, *args, "--force")[0] == 0
+    assert not (out / "students" / "stale").exists() and (out / "students" / "ben" / "worksheet.md").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".followup-")]  # no staging left behind
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (out / "class").rename(tmp_path / "old-class")
+    (out / "class").symlink_to(victim)
+    code, _, err = run(capsys, *args, "--force", "--lang", "en")
+    assert code == 2 and "left alone" in err and (out / "class").is_symlink()
+    (tmp_path / "file").write_text("x")
+    code, _, err = run(capsys, "followup", "--graded", str(graded), "--key", str(DATA / "class-key.json"), "-o", str(tmp_path / "file"))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_hostile_student_names_stay_data(tmp_path):
+    path = tmp_path / "graded.csv"
+    names = ["../../etc/evil", "<img src=x onerror=alert(1)>", "a\rb", "con", "田中", "=cmd|' /C calc'!A0", ""]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "item", "answer", "status", "diagnosis"])
+        for name in names:
+            writer.writerow([name, "1", "0.328", "incorrect", "log_base_10"])
+            writer.writerow([name, "2", "1.03", "incorrect", "sum_not_mean"])
+    proc = subprocess.run([sys.executable, "-m", "xentlab", "followup", "--graded", str(path), "--key", str(DATA / "class-key.json"),
+                           "-o", str(tmp_path / "out"), "--format", "tex"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    folders = sorted(p.name for p in (tmp_path / "out" / "students").iterdir())
+    assert len(folders) == 6 and "田中" in folders and all("/" not in f and not f.startswith(".") for f in folders)
+    assert not (tmp_path / "etc").exists()
+    index = (tmp_path / "out" / "followup.md").read_text("utf-8")
+    assert "<img" not in index and "&lt;img src=x onerror=alert\\(1\\)&gt;" in index
+    for tex in (tmp_path / "out" / "students").rglob("worksheet.tex"):
+        text = tex.read_text("utf-8")
+        assert "\r" not in text and "\x1b" not in text
+    attempts = (tmp_path / "out" / "attempts.csv").read_bytes().decode("utf-8")
+    assert ",'=cmd|' /C calc'!A0,mean_vs_sum,0\r\n" in attempts  # neutralised for spreadsheets
+
+
+def test_variants_directory(tmp_path):
+    ws = tmp_path / "ws"
+    proc = subprocess.run([sys.executable, "-m", "xentlab", "worksheet", "--count", "4", "--seed", "5", "--types", "ce-single,bce",
+                           "--variants", "2", "-o", str(ws)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    keys = {v: json.loads((ws / f"variant-0{v}" / "key.json").read_text("utf-8")) for v in (1, 2)}
+    rows = [["student", "item", "answer", "variant", "status", "diagnosis"]]
+    for v, key in keys.items():
+        for entry in key["items"]:
+            rows.append([f"s{v}", str(entry["id"]), "x", str(v), "incorrect", "log_base_10"])
+    with (tmp_path / "graded.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    proc = subprocess.run([sys.executable, "-m", "xentlab", "followup", "--graded", str(tmp_path / "graded.csv"), "--key", str(ws),
+                           "-o", str(ws)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    index = json.loads((ws / "followup.json").read_text("utf-8"))
+    assert {s["student"]: [w["skill"] for w in s["weak_skills"]] for s in index["students"]} == {"s1": ["natural_log"], "s2": ["natural_log"]}
+
+
+@pytest.mark.parametrize(("args", "needle"), [(["--graded", "/nonexistent.csv"], "does not exist"),
+                                              (["--format", "html"], "--format"), (["--difficulty", "5"], "--difficulty")])
+def test_command_errors_are_one_line(tmp_path, capsys, args, needle):
+    base = {"--graded": str(DATA / "class.csv"), "--key": str(DATA / "class-key.json"), "-o": str(tmp_path / "o")}
+    argv = ["followup", "--lang", "en"]
+    for name, value in base.items():
+        if name not in args:
+            argv += [name, value]
+    code, _, err = run(capsys, *argv, *args)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and needle in err, err
+
+
+@pytest.mark.pdf
+def test_pdf(tmp_path):
+    from conftest import lualatex_or_skip
+
+    lualatex_or_skip()
+    graded = tmp_path / "graded.csv"
+    graded.write_text("student,item,status,diagnosis\nben,1,incorrect,log_base_10\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "xentlab", "followup", "--graded", str(graded), "--key", str(DATA / "class-key.json"),
+                           "-o", str(tmp_path / "out"), "--format", "tex", "--pdf"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "students" / "ben" / "worksheet.pdf").read_bytes().startswith(b"%PDF")
