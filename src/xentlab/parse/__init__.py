@@ -47,6 +47,7 @@ import sympy
 
 from xentlab.parse.build import Builder
 from xentlab.parse.errors import ERROR_CODES, MAX_LENGTH, AnswerParseError, fail
+from xentlab.parse.indexed import INDEXED_ERROR_CODES, Indexing
 from xentlab.parse.latex import to_python
 from xentlab.parse.numeric import evaluate
 from xentlab.parse.symbols import DEFAULT_SYMBOLS, NO_SYMBOLS, check_symbols
@@ -55,6 +56,9 @@ from xentlab.parse.whitelist import parse_ast, validate
 
 __all__ = [
     "AnswerParseError",
+    "Indexing",
+    "INDEXED_ERROR_CODES",
+    "parse_indexed",
     "DEFAULT_SYMBOLS",
     "ERROR_CODES",
     "evaluate",
@@ -85,6 +89,41 @@ def _parse(text: str, symbols: Mapping[str, sympy.Expr], allow_percent: bool) ->
         raise fail("number_too_large", "a number in the expression is too large", None,
                     subcode="arithmetic") from None
     return expr, had_percent
+
+
+def parse_indexed(text: str, indexing: Indexing, *, symbols: Mapping[str, sympy.Expr],
+                  evaluate: bool = False) -> sympy.Expr:
+    """Parse one side of a line of a derivation: the language of parse_expression, plus indexed
+    variables (y_k, y_{n,k}, t_1, y1), sums and products over an index (\\sum_{k=1}^{K}, Σ_k,
+    \\prod, ∏) and an ellipsis between written-out terms (see xentlab.parse.indexed).
+
+    Every check and limit of parse_expression applies (the expression is first built evaluated,
+    with all of them), plus the limits on subscripts and bounds. With evaluate=False the result
+    keeps the shape the student wrote (0·log 0.32 stays, log(exp(z)) stays). Raises
+    AnswerParseError with a code from ERROR_CODES or INDEXED_ERROR_CODES.
+    """
+    check_symbols(symbols)
+    if not isinstance(text, str):
+        raise TypeError(f"expected str, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise fail("too_long", f"the line is longer than {MAX_LENGTH} characters", None,
+                   limit=MAX_LENGTH, length=len(text))
+    start, end = strip_bounds(text)
+    if start == end:
+        raise fail("empty", "the line is empty", None)
+    src, _ = to_python(text, start, end, symbols, False, indexing)
+    root = parse_ast(src)
+    validate(root, src, indexed=True)
+    try:
+        expr = Builder(src, symbols, indexing).build(root)
+        if not evaluate:
+            expr = Builder(src, symbols, indexing, evaluate=False).build(root)
+    except RecursionError:
+        raise fail("too_deep", "the expression is nested too deeply", None, subcode="builder") from None
+    except (ArithmeticError, MemoryError):
+        raise fail("number_too_large", "a number in the expression is too large", None,
+                   subcode="arithmetic") from None
+    return expr
 
 
 def parse_expression(text: str, *, symbols: Mapping[str, sympy.Expr] | None = None) -> sympy.Expr:

@@ -10,7 +10,9 @@ from fractions import Fraction
 
 import sympy
 
+from xentlab.parse import indexed_build
 from xentlab.parse.errors import MAX_EXACT_BITS, MAX_EXPONENT, MAX_ROOT_BITS, fail
+from xentlab.parse.indexed import Indexing
 from xentlab.parse.latex import Source
 from xentlab.parse.numeric import evaluate
 from xentlab.parse.symbols import CONSTANTS, FUNCTIONS
@@ -21,14 +23,26 @@ _UNDEFINED = (sympy.S.ComplexInfinity, sympy.S.NaN, sympy.S.Infinity, sympy.S.Ne
 
 
 class Builder:
-    def __init__(self, src: Source, symbols: Mapping[str, sympy.Expr]):
+    """SymPy objects from a validated tree. With `indexing` (parse_indexed), also subscripts,
+    sums, products and chains with an ellipsis (see xentlab.parse.indexed_build)."""
+
+    def __init__(self, src: Source, symbols: Mapping[str, sympy.Expr], indexing: Indexing | None = None,
+                 evaluate: bool = True):
         self.src = src
         self.symbols = symbols
+        self.indexing = indexing
+        self.evaluate = evaluate  # False only with indexing, after an evaluated build has passed every check
+        self.bound: list[sympy.Symbol] = []  # indices of the sums being built, innermost last
+        self.terms = 1  # product of the concrete bounds of those sums
 
     def pos(self, node: ast.AST) -> int:
         return self.src.offs[node.col_offset]
 
     def build(self, node: ast.expr) -> sympy.Expr:
+        if self.indexing is not None:
+            built = indexed_build.build(self, node, evaluate=self.evaluate)
+            if built is not None:
+                return built
         if isinstance(node, ast.Constant):
             return self.number(node)
         if isinstance(node, ast.Name):
@@ -55,6 +69,8 @@ class Builder:
         ident = node.id
         if ident in self.symbols:
             return self.symbols[ident]
+        if self.indexing is not None and ident in self.indexing.sizes:
+            return self.indexing.sizes[ident]
         if ident == "e":
             return sympy.E
         if ident == "pi":
@@ -102,7 +118,11 @@ class Builder:
                             self.op_pos(sub), subcode="nested_power")
         base = self.build(node.left)
         exponent = self.build(node.right)
-        if not exponent.free_symbols:
+        if exponent.has(sympy.Sum, sympy.Product):  # parse_indexed only
+            if base.is_Rational:
+                raise fail("exponent_too_large", "a sum in the exponent of a number is not supported", self.op_pos(node),
+                           subcode="sum_in_exponent")
+        elif not exponent.free_symbols:
             value = evaluate(exponent, {})
             if math.isnan(value) or abs(value) > MAX_EXPONENT:
                 raise fail("exponent_too_large", f"exponent larger than {MAX_EXPONENT}", self.op_pos(node),

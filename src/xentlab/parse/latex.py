@@ -9,6 +9,7 @@ from typing import NamedTuple
 import sympy
 
 from xentlab.parse.errors import MAX_BRACKET_DEPTH, MAX_SOURCE_LENGTH, fail
+from xentlab.parse.indexed import Indexing, wrap_bigops
 from xentlab.parse.symbols import CONSTANTS, FUNCTIONS
 from xentlab.parse.tokens import Tok, normalise, tokenize
 
@@ -40,8 +41,8 @@ def _expand_commands(toks: list[Tok]) -> list[Tok]:
     return out
 
 
-_OPENERS = {"lpar": "rpar", "lbrace": "rbrace"}
-_CLOSERS = {"rpar", "rbrace"}
+_OPENERS = {"lpar": "rpar", "lbrace": "rbrace", "lbrack": "rbrack"}  # [ ] only come from parse_indexed
+_CLOSERS = {"rpar", "rbrace", "rbrack"}
 
 
 def _check_brackets(toks: list[Tok]) -> None:
@@ -105,6 +106,10 @@ def _atom_end(toks: list[Tok], j: int) -> int | None:
     if j >= len(toks):
         return None
     t = toks[j]
+    if t.kind == "name" and j + 1 < len(toks) and toks[j + 1].kind == "lbrack":
+        return _match(toks, j + 1) + 1  # y[k]
+    if t.kind == "bigcall":
+        return _match(toks, j + 1) + 1  # __sum__(...)
     if t.kind == "num" or (t.kind == "name" and not _is_func(t)):
         return j + 1
     if t.kind == "lpar":
@@ -148,8 +153,8 @@ def _insert_products(toks: list[Tok], symbols: Mapping[str, sympy.Expr]) -> list
     for t in toks:
         if out:
             prev = out[-1]
-            left = prev.kind in ("num", "rpar") or (prev.kind == "name" and not _is_func(prev))
-            if t.kind == "name":
+            left = prev.kind in ("num", "rpar", "rbrack", "dots") or (prev.kind == "name" and not _is_func(prev))
+            if t.kind in ("name", "bigcall", "dots"):
                 right = True
             elif t.kind == "lpar":
                 right = prev.kind in ("num", "rpar") or prev.text in symbols or prev.text in CONSTANTS
@@ -196,9 +201,9 @@ def _emit(toks: list[Tok], end_offset: int) -> Source:
 
 
 def to_python(text: str, start: int, end: int, symbols: Mapping[str, sympy.Expr],
-               allow_percent: bool) -> tuple[Source, bool]:
-    norm, offs = normalise(text, start, end)
-    toks = tokenize(norm, offs)
+               allow_percent: bool, indexing: Indexing | None = None) -> tuple[Source, bool]:
+    norm, offs = normalise(text, start, end, indexed=indexing is not None)
+    toks = tokenize(norm, offs, indexing)
     had_percent = False
     if allow_percent and toks and toks[-1].text == "%":
         toks.pop()
@@ -211,6 +216,8 @@ def to_python(text: str, start: int, end: int, symbols: Mapping[str, sympy.Expr]
     toks = _expand_commands(toks)
     _check_brackets(toks)
     toks = _expand_frac(toks)
+    if indexing is not None:
+        toks = wrap_bigops(toks, indexing, _match)
     toks = _apply_bare_functions(toks)
     toks = _insert_products(toks, symbols)
     if not toks:

@@ -9,6 +9,10 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from xentlab.parse.indexed import CHAR_MAP as INDEXED_CHAR_MAP
+from xentlab.parse.indexed import Indexing
+
+from xentlab.parse import indexed
 from xentlab.parse.errors import MAX_INT_DIGITS, MAX_SCI_EXPONENT, MAX_SIGNIFICANT_DIGITS, MAX_SOURCE_LENGTH, AnswerParseError, fail
 
 # --- step 1+2: character checks and normalisation -------------------------
@@ -72,37 +76,45 @@ def strip_bounds(text: str) -> tuple[int, int]:
     return start, end
 
 
-def normalise(text: str, start: int, end: int) -> tuple[str, list[int]]:
+def normalise(text: str, start: int, end: int, indexed: bool = False) -> tuple[str, list[int]]:
     """NFKC + explicit maps, character by character so each output character
-    knows its original offset.  Returns ASCII text and the offset list."""
+    knows its original offset.  Returns ASCII text and the offset list.
+    `indexed` (parse_indexed only) also maps Σ ∏ ⋯, keeps '=' for the bounds of a sum,
+    and writes subscript characters as a subscript group (yₖ → y_{k})."""
+    char_map = {**_CHAR_MAP, **INDEXED_CHAR_MAP} if indexed else _CHAR_MAP
+    allowed = _ALLOWED_ASCII | {"="} if indexed else _ALLOWED_ASCII
     out: list[str] = []
     offs: list[int] = []
-    in_super = False
+    in_super = in_sub = False
     for i in range(start, end):
         ch = text[i]
         if unicodedata.category(ch) in _REJECTED_CATEGORIES and ch != "\t":
             raise _char_error(ch, i)
-        is_super = unicodedata.decomposition(ch).startswith("<super>")
-        if is_super and not in_super:
-            out.append("^(")
-            offs += [i, i]
-        elif in_super and not is_super:
-            out.append(")")
-            offs.append(i)
-        in_super = is_super
+        decomposition = unicodedata.decomposition(ch)
+        is_super = decomposition.startswith("<super>")
+        is_sub = indexed and decomposition.startswith("<sub>")
+        for inside, now, opener in ((in_super, is_super, "^("), (in_sub, is_sub, "_{")):
+            if now and not inside:
+                out.append(opener)
+                offs += [i, i]
+            elif inside and not now:
+                out.append(")" if opener == "^(" else "}")
+                offs.append(i)
+        in_super, in_sub = is_super, is_sub
         folded = unicodedata.normalize("NFKC", ch)
         if "\u2044" in folded:  # vulgar fractions: "3½" would silently mean 3*(1/2)
             raise _char_error(ch, i)
         for c in folded:
-            c = _CHAR_MAP.get(c, c)
+            c = char_map.get(c, c)
             for d in c:
-                if d not in _ALLOWED_ASCII and not (d in _SPACING_PUNCT and out and out[-1] == "\\"):
+                if d not in allowed and not (d in _SPACING_PUNCT and out and out[-1] == "\\"):
                     raise _char_error(ch, i)
                 out.append(d)
                 offs.append(i)
-    if in_super:
-        out.append(")")
-        offs.append(end)
+    for inside, closer in ((in_super, ")"), (in_sub, "}")):
+        if inside:
+            out.append(closer)
+            offs.append(end)
     norm = "".join(out)
     if len(norm) > MAX_SOURCE_LENGTH:
         raise fail("too_long", f"input expands to more than {MAX_SOURCE_LENGTH} characters", None,
@@ -128,6 +140,24 @@ _SUB_LETTER = re.compile(r"_([A-Za-z])(?![A-Za-z0-9_])")  # only for log_e
 _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.?)", re.S)
 _SINGLE = {"(": "lpar", ")": "rpar", "{": "lbrace", "}": "rbrace", ",": "comma",
            "+": "op", "-": "op", "*": "op", "/": "op", "^": "op", "%": "op"}
+
+
+def _indexed_token(norm: str, offs: list[int], i: int, indexing: Indexing) -> tuple[list[Tok], int] | None:
+    """The tokens only parse_indexed reads (see xentlab.parse.indexed), or None."""
+    ch = norm[i]
+    if ch == "=":
+        raise _char_error("=", offs[i])  # '=' only inside the bounds of a sum
+    if norm.startswith("...", i):
+        return [Tok("dots", "...", offs[i])], i + 3
+    if ch.isalpha() or ch == "_":
+        m = _LETTERS.match(norm, i)
+        if m is not None and m.group() == "log":
+            return None  # log_2, log_{10}, log_e: the bases parse_expression reads
+        return indexed.lex_name(norm, offs, i, indexing, Tok)
+    if ch == "\\":
+        m = _COMMAND.match(norm, i)
+        return indexed.command(m.group()[1:], norm, offs, m.end(), offs[i])
+    return None
 
 
 def _check_number(text: str, pos: int) -> None:
@@ -178,13 +208,16 @@ def _lex_name(norm: str, offs: list[int], i: int) -> tuple[Tok, int]:
     return Tok("name", m.group(), offs[i]), m.end()
 
 
-def tokenize(norm: str, offs: list[int]) -> list[Tok]:
+def tokenize(norm: str, offs: list[int], indexing: Indexing | None = None) -> list[Tok]:
     toks: list[Tok] = []
     i, n = 0, len(norm)
     while i < n:
         ch = norm[i]
         if ch == " ":
             i += 1
+        elif indexing is not None and (handled := _indexed_token(norm, offs, i, indexing)) is not None:
+            new, i = handled
+            toks += new
         elif ch.isdigit() or (ch == "." and i + 1 < n and norm[i + 1].isdigit()):
             m = _NUMBER.match(norm, i)
             literal = m.group()
@@ -219,3 +252,6 @@ def tokenize(norm: str, offs: list[int]) -> list[Tok]:
     return toks
 
 
+
+
+char_error = _char_error

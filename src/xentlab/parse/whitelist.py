@@ -41,8 +41,18 @@ def _forbidden(node: ast.AST, pos: int, what: str) -> AnswerParseError:
     return fail("forbidden_syntax", f"{what} is not allowed", pos, node=type(node).__name__)
 
 
-def validate(root: ast.expr, src: Source) -> None:
-    """Whitelist walk, iterative, so a hostile tree cannot exhaust the stack."""
+def _check_subscript(node: ast.Subscript, pos: int) -> None:
+    """y[k], y[1], y[n, k]: a name, indexed by names or whole numbers (nothing else)."""
+    items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    plain = isinstance(node.value, ast.Name) and 1 <= len(items) <= 3 and all(
+        isinstance(i, ast.Name) or (isinstance(i, ast.Constant) and type(i.value) is int) for i in items)
+    if not plain:
+        raise _forbidden(node, pos, "this subscript")
+
+
+def validate(root: ast.expr, src: Source, indexed: bool = False) -> None:
+    """Whitelist walk, iterative, so a hostile tree cannot exhaust the stack. `indexed`
+    (parse_indexed) also admits y[k], y[n, k] and the ellipsis, which only its tokenizer writes."""
     count = 0
     stack: list[tuple[ast.expr, int, int]] = [(root, 1, 0)]
     while stack:
@@ -64,6 +74,10 @@ def validate(root: ast.expr, src: Source) -> None:
             if not isinstance(node.op, _UNARY):
                 raise _forbidden(node, pos, f"operator {type(node.op).__name__}")
             children = [node.operand]
+        elif indexed and isinstance(node, ast.Constant) and node.value is Ellipsis:
+            pass
+        elif indexed and isinstance(node, ast.Subscript):
+            _check_subscript(node, pos)
         elif isinstance(node, ast.Constant):
             if type(node.value) not in (int, float):
                 raise _forbidden(node, pos, "this literal")
