@@ -22,8 +22,8 @@ def rewrite(expr, match: Callable, transform: Callable):
     args = [rewrite(a, match, transform) for a in expr.args]
     if args == list(expr.args):
         return expr
-    if isinstance(expr, _REBUILD_UNEVALUATED):
-        return expr.func(*args, evaluate=False)
+    if isinstance(expr, _REBUILD_UNEVALUATED) or type(expr) in (sp.log, sp.exp):
+        return expr.func(*args, evaluate=False)  # SymPy would fold exp(c log x) into x**c: a rule of its own
     return expr.func(*args)
 
 

@@ -34,7 +34,7 @@ INDEXED_HOSTILE = [
     ("subscript_on_log_arg", "L_{k}", "unknown_name"),
     ("index_letter_alone", "k + 1", "unknown_name"),
     ("dunder_subscript", "y_{__class__}", "bad_index"),
-    ("subscript_python_index", "y_{[0]}", "bad_character"),
+    ("subscript_python_index", "y_{[0]}", "bad_index"),
     ("four_indices", "y_{n,k,j,m}", "forbidden_syntax"),
     # --- ellipsis --------------------------------------------------------------------------------------
     ("ellipsis_alone", r"\cdots", "ellipsis"),

@@ -56,6 +56,7 @@ CHAR_MAP = {
     "\u03a3": " \\sum ", "\u2211": " \\sum ",  # Greek capital sigma, n-ary summation
     "\u03a0": " \\prod ", "\u220f": " \\prod ",  # Greek capital pi, n-ary product
     "\u22ef": " \\cdots ", "\u2026": " ... ",  # midline and horizontal ellipsis
+    "[": "(", "]": ")",  # square brackets group, as in -[t log y + (1 - t) log(1 - y)]
 }
 DOTS_COMMANDS = frozenset({"cdots", "ldots", "dots", "dotsb", "dotsm", "dotsc"})
 DROPPED_COMMANDS = frozenset({"limits", "nolimits", "displaystyle", "textstyle"})
@@ -66,6 +67,7 @@ WRAPPER_COMMANDS = frozenset({"mathrm", "text", "textrm", "operatorname", "mathi
 _WRAPPED = re.compile(r"\\(?:mathrm|text|textrm|operatorname|mathit|rm)\s*\{\s*([A-Za-z0-9]+)\s*\}")
 _SUB_BRACED = re.compile(r"_\s*\{((?:[^{}\\]|\\[A-Za-z]+\s*\{[A-Za-z0-9 ]*\})*)\}")
 _SUB_SINGLE = re.compile(r"_\s*([0-9]+|[A-Za-z])")
+_SUB_WORD = re.compile(r"_(sum|mean|total|batch)(?![A-Za-z0-9])")  # E_sum typed without braces
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _BOUND = r"([0-9]+|[A-Za-z])"
 _LIMIT_SUB = re.compile(r"\s*_\s*(?:\{\s*([A-Za-z])\s*(?:=\s*" + _BOUND + r"\s*)?\}|([A-Za-z]))")
@@ -76,7 +78,7 @@ _OPERAND_END = frozenset({"num", "name", "rpar", "rbrack", "dots"})
 
 def subscript(norm: str, j: int) -> tuple[str, int] | None:
     """The subscript written at norm[j] (``_1``, ``_k``, ``_{n,k}``, ``_{\\mathrm{sum}}``), unwrapped."""
-    m = _SUB_BRACED.match(norm, j) or _SUB_SINGLE.match(norm, j)
+    m = _SUB_BRACED.match(norm, j) or _SUB_WORD.match(norm, j) or _SUB_SINGLE.match(norm, j)
     if m is None:
         return None
     return _WRAPPED.sub(r"\1", m.group(1)).strip(), m.end()
@@ -182,6 +184,10 @@ def command(name: str, norm: str, offs: list[int], end: int, pos: int) -> tuple[
         return [limits_token(norm, offs, end, name, pos)], _limits_end(norm, end)
     if name in DOTS_COMMANDS:
         return [Tok("dots", "...", pos)], end
+    if name == "sqrt" and norm[end:].lstrip().startswith("("):  # \sqrt[3]{8}: brackets became ( here
+        raise fail("unknown_command", "roots other than \\sqrt{x} are not supported", pos, command="sqrt[n]")
+    if name in ("log", "ln", "exp") and not re.match(r"_", norm[end:end + 1]):
+        return [Tok("lfunc", name, pos)], end
     if name in DROPPED_COMMANDS or name in WRAPPER_COMMANDS:
         return [], end  # \mathrm{PPL}: the braces stay, as a group
     return None

@@ -135,8 +135,18 @@ def _primary_end(toks: list[Tok], j: int) -> int | None:
 
 
 def _apply_bare_functions(toks: list[Tok]) -> list[Tok]:
-    """log y1 -> log(y1).  Right to left, so \\log\\log y nests correctly."""
+    """log y1 -> log(y1).  Right to left, so \\log\\log y nests correctly. A LaTeX function of
+    parse_indexed ("lfunc": \\log, \\ln, \\exp) takes its argument as typeset maths reads it:
+    \\log (1-y)^{1-t} is log((1-y)^(1-t)), not (log(1-y))^(1-t)."""
     for i in range(len(toks) - 1, -1, -1):
+        if toks[i].kind == "lfunc":
+            toks[i] = Tok("name", toks[i].text, toks[i].pos)
+            if i + 1 < len(toks) and toks[i + 1].kind == "lpar" and _match(toks, i + 1) + 1 < len(toks) \
+                    and toks[_match(toks, i + 1) + 1].text == "^":
+                end = _primary_end(toks, i + 1)
+                toks.insert(end, Tok("rpar", ")", toks[end - 1].pos))
+                toks.insert(i + 1, Tok("lpar", "(", toks[i + 1].pos))
+                continue
         if _is_func(toks[i]) and (i + 1 >= len(toks) or toks[i + 1].kind != "lpar"):
             end = _primary_end(toks, i + 1)
             if end is not None:
@@ -157,7 +167,7 @@ def _insert_products(toks: list[Tok], symbols: Mapping[str, sympy.Expr]) -> list
             if t.kind in ("name", "bigcall", "dots"):
                 right = True
             elif t.kind == "lpar":
-                right = prev.kind in ("num", "rpar") or prev.text in symbols or prev.text in CONSTANTS
+                right = prev.kind in ("num", "rpar", "rbrack", "dots") or prev.text in symbols or prev.text in CONSTANTS
             else:
                 right = False
             if left and right:

@@ -151,6 +151,8 @@ def _indexed_token(norm: str, offs: list[int], i: int, indexing: Indexing) -> tu
         return [Tok("dots", "...", offs[i])], i + 3
     if ch.isalpha() or ch == "_":
         m = _LETTERS.match(norm, i)
+        if m is not None and m.group() in ("log", "ln", "exp") and re.match(r" +\(", norm[m.end():]):
+            return [Tok("lfunc", m.group(), offs[i])], m.end()  # "log (1-y)^(1-t)": log of the power
         if m is not None and m.group() == "log":
             return None  # log_2, log_{10}, log_e: the bases parse_expression reads
         return indexed.lex_name(norm, offs, i, indexing, Tok)

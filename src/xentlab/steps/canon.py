@@ -57,7 +57,17 @@ def _remake(e, args):
         return _exp(args[0])
     if type(e) is sp.Pow and args[0] is sp.E:
         return _exp(args[1])
-    return e.func(*args)
+    result = e.func(*args)
+    return _sign_out(result) if isinstance(result, sp.Mul) else result
+
+
+def _sign_out(product):
+    """t (b − a) and −t (a − b) are one form: a bracket never starts with a minus."""
+    flipped = [f for f in product.args if isinstance(f, sp.Add) and f.could_extract_minus_sign()]
+    if not flipped:
+        return product
+    factors = [-f if f in flipped else f for f in product.args]
+    return sp.Mul(sp.Integer(-1) ** len(flipped), *factors)
 
 
 def _big(e):

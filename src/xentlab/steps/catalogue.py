@@ -42,9 +42,14 @@ def _is_log(e) -> bool:
 
 
 def log_of_sum_split(expr, info):
-    """log(a + b) -> log a + log b"""
-    return _everywhere_and_each(expr, lambda e: _is_log(e) and isinstance(e.args[0], sp.Add),
-                                lambda e: sp.Add(*(sp.log(a) for a in e.args[0].args)))
+    """log(a + b) -> log a + log b;  log(a - b) -> log a - log b;  log Σ f -> Σ log f"""
+    def split(e):
+        inner = e.args[0]
+        if isinstance(inner, sp.Sum):
+            return sp.Sum(sp.log(inner.function), *inner.limits)
+        return sp.Add(*(-sp.log(-a) if a.could_extract_minus_sign() else sp.log(a) for a in inner.args))
+
+    return _everywhere_and_each(expr, lambda e: _is_log(e) and isinstance(e.args[0], (sp.Add, sp.Sum)), split)
 
 
 def log_product_as_product(expr, info):
@@ -69,6 +74,8 @@ def exponent_dropped(expr, info):
 
 def sign_dropped(expr, info):
     """-x -> x  (E = log L: the minus of the loss lost)"""
+    if isinstance(info.get("lhs"), sp.Derivative):
+        return []  # a gradient with its sign flipped is gradient_sign
     out = [(-expr, expr)]
     if isinstance(expr, sp.Add):
         negative = [a for a in expr.args if a.could_extract_minus_sign()]
@@ -78,12 +85,25 @@ def sign_dropped(expr, info):
 
 def minus_not_distributed(expr, info):
     """-(a + b) -> -a + b"""
-    if not isinstance(expr, sp.Add):
-        return []
-    negative = [a for a in expr.args if a.could_extract_minus_sign()]
-    if len(negative) < 2:
-        return []
-    return [(expr - 2 * sp.Add(*negative[1:]), negative[1])]
+    out = []
+    for e in _places(expr, lambda e: isinstance(e, sp.Mul) and len(e.args) == 2 and e.args[0] == -1
+                     and isinstance(e.args[1], sp.Add)):
+        first, *rest = e.args[1].args
+        out.append((_replace_one(expr, e, sp.Add(-first, *rest)), e))
+    if isinstance(expr, sp.Add):
+        negative = [a for a in expr.args if a.could_extract_minus_sign()]
+        if len(negative) >= 2:
+            out.append((expr - 2 * sp.Add(*negative[1:]), negative[1]))
+    return out
+
+
+def _replace_one(expr, old, new):
+    """old → new in a tree that may be unevaluated (as the student wrote it)."""
+    if expr == old:
+        return new
+    if not expr.args or isinstance(expr, sp.Indexed):
+        return expr
+    return expr.func(*(_replace_one(a, old, new) for a in expr.args))
 
 
 def _rebase(base: int):
@@ -185,16 +205,16 @@ CATALOGUE: tuple[tuple[str, Callable], ...] = (
     ("log_product_as_product", log_product_as_product),
     ("power_outside_log", power_outside_log),
     ("exponent_dropped", exponent_dropped),
+    ("gradient_sign", gradient_sign),  # before swapped_t_y: t_j − y_j as a gradient is its sign
+    ("softmax_diagonal_only", softmax_diagonal_only),
     ("log_base_10", log_base_10),
     ("log_base_2", log_base_2),
+    ("minus_not_distributed", minus_not_distributed),  # before sign_dropped: −(a + b) → −a + b is this one
     ("sign_dropped", sign_dropped),
-    ("minus_not_distributed", minus_not_distributed),
     ("swapped_t_y", swapped_t_y),
     ("t_dropped", t_dropped),
     ("sum_product_confused", sum_product_confused),
     ("sum_not_mean", sum_not_mean),
-    ("gradient_sign", gradient_sign),
-    ("softmax_diagonal_only", softmax_diagonal_only),
     ("wrong_class", wrong_class),
 )
 CODES = tuple(code for code, _ in CATALOGUE)

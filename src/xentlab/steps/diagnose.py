@@ -21,9 +21,10 @@ _FAILURES = (TypeError, ValueError, AttributeError, IndexError, RecursionError, 
 
 
 def candidates(claim, scope: Scope, info: dict) -> list[tuple[tuple[str, ...], object, object]]:
-    """(codes, wrong line, term) for one or two wrong rules applied to the claim or a neighbour."""
+    """(codes, wrong line, term) for one or two wrong rules applied to the claim (as written, and
+    canonical) or to a form one correct move away."""
     start = canonical(claim)
-    forms = [start]
+    forms = [claim, start]
     for _, move in MOVES:
         try:
             forms += [canonical(f) for f in move(start, scope)]
@@ -59,12 +60,12 @@ def _safe(rule, form, info):
 
 def diagnose(ctx: Context, lhs, claim, target, domain: str, scope: Scope, info: dict, path: tuple):
     """(codes, term) of the wrong rule(s) that turn `claim` into `target`, or ((), None)."""
-    points = _quick_points(ctx, sp.Tuple(expand(ctx, claim), expand(ctx, target), expand(ctx, lhs)), domain, path)
+    expanded_target = expand(ctx, target)
+    points = _quick_points(ctx, sp.Tuple(expand(ctx, claim), expanded_target, expand(ctx, lhs)), domain, path,
+                           expanded_target)
     if not points:
         return (), None
-    wanted = [value(expand(ctx, target), ints, floats) for ints, floats in points]
-    if any(w is None for w in wanted):
-        return (), None
+    wanted = [value(expanded_target, ints, floats) for ints, floats in points]
     matches = []
     for codes, wrong, term in candidates(claim, scope, info):
         expanded = expand(ctx, wrong)
@@ -77,7 +78,15 @@ def diagnose(ctx: Context, lhs, claim, target, domain: str, scope: Scope, info: 
     return (), None
 
 
-def _quick_points(ctx: Context, expr, domain: str, path: tuple) -> list:
+def _quick_points(ctx: Context, expr, domain: str, path: tuple, target) -> list:
+    """A few points where the student's line has a value (log t is undefined where t = 0)."""
     grid = size_grid(ctx, expr, domain)
     rng = rng_for(ctx.seed, *path, 5)
-    return [point_values(ctx, grid[q % len(grid)], domain, rng) for q in range(QUICK_POINTS)]
+    points = []
+    for q in range(QUICK_POINTS * 8):
+        ints, floats = point_values(ctx, grid[q % len(grid)], domain, rng)
+        if value(target, ints, floats) is not None:
+            points.append((ints, floats))
+            if len(points) == QUICK_POINTS:
+                break
+    return points

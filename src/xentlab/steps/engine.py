@@ -33,11 +33,12 @@ def derivation_seed(text: str) -> int:
 
 def check(text: str, *, values: dict | None = None, start: str | None = None, kind: str | None = None,
           seed: int | None = None) -> Report:
-    lay = layout(text)
+    parts = split_equals(start) if start else []
+    start_lhs = parts[0] if len(parts) > 1 else ""
+    lay = layout(text, lhs=start_lhs)
     entries = list(lay.entries)
     if start:
-        parts = split_equals(start)
-        entries.insert(0, Entry(0, start, parts[0] if len(parts) > 1 else "", parts[-1]))
+        entries.insert(0, Entry(0, start, start_lhs, parts[-1]))
     seed = derivation_seed((start or "") + "\n" + text) if seed is None else seed
     parsed = [_parse(entry) for entry in entries]
     exprs = [x for r in parsed if r.relation != "unreadable" for x in (r.lhs, r.rhs)]
@@ -51,7 +52,7 @@ def check(text: str, *, values: dict | None = None, start: str | None = None, ki
 
 
 def _parse(entry: Entry) -> LineResult:
-    result = LineResult(entry.row, entry.text, "unreadable", claim=entry.claim)
+    result = LineResult(entry.row, entry.text, "unreadable", claim=entry.claim, rhs_text=entry.rhs_text)
     if not entry.lhs_text:
         result.message = {"code": "no_lhs", "offset": None, "reason": "no left-hand side"}
         return result
@@ -70,7 +71,7 @@ def _context(exprs, kind, seed, values, parsed) -> Context:
     names = [kinds_module.ALIASES.get(kind, kind)] if kind else kinds_module.guess(exprs)
     first = next((r for r in parsed if r.relation != "unreadable"), None)
     chosen = None
-    for name in names[:3]:
+    for name in names:
         fixed = kinds_module.fixed_sizes(name, exprs)
         ctx = Context(kinds_module.kind(name), seed, fixed, dict(fixed), numeric.bindings_from(values, name))
         if first is None or chosen is None and _true_somewhere(ctx, first):
@@ -109,6 +110,8 @@ class _Checker:
         if first.holds:
             return first, None
         for q, narrower in enumerate(NARROWER.get(self.domain, ())):
+            if narrower == "single_sample" and _over_samples(line.rhs):
+                continue  # Σ_n kept but 1/N lost: sum_not_mean, not "true when N = 1"
             if narrower in self.ctx.kind.conditions:
                 outcome = self._holds(line.lhs, line.rhs, narrower, index, q + 1)
                 if outcome.holds:
@@ -144,8 +147,7 @@ class _Checker:
             line.relation, line.condition = "given", condition
             self.domain = condition or self.domain
             return
-        claim = _expanded_claim(self.ctx, line.lhs)
-        self._wrong(index, line, claim, outcome)
+        self._wrong(index, line, [(_expanded_claim(self.ctx, line.lhs), [])], outcome)
 
     def _step(self, index: int, line: LineResult) -> None:
         prev = self.previous
@@ -169,8 +171,7 @@ class _Checker:
                     path = search(claim, line.rhs, self.scope)
                     line.rules = transition + (path or [])
                     return
-        self._wrong(index, line, options[0][0] if options else _expanded_claim(self.ctx, line.lhs), outcome,
-                    transition=options[0][1] if options else [])
+        self._wrong(index, line, options or [(_expanded_claim(self.ctx, line.lhs), [])], outcome)
 
     def _name(self, options, line: LineResult) -> list[str] | None:
         target = line.rhs
@@ -181,19 +182,28 @@ class _Checker:
         best = None
         for claim, transition in options:
             path = search(claim, target, self.scope)
+            if path is None:  # written backwards (logs combined, a Σ folded back): search from the line itself
+                back = search(target, claim, self.scope, max_depth=3)
+                path = list(reversed(back)) if back is not None else None
+            if path is None and "differentiate" in transition:
+                path = []  # the derivative is one step; its simplification is not searched
             if path is not None:
                 found = transition + path
                 if best is None or len(found) < len(best):
                     best = found
         return best
 
-    def _wrong(self, index: int, line: LineResult, claim, outcome: Outcome, transition=()) -> None:
+    def _wrong(self, index: int, line: LineResult, options, outcome: Outcome) -> None:
         line.relation = "wrong"
         line.counterexample = outcome.counterexample
         info = {"lhs": line.lhs, "other_classes": self._other_classes()}
-        codes, term = diagnose(self.ctx, line.lhs, claim, line.rhs, self.domain, self.scope, info, (index, 20))
-        if not codes and transition:  # the relation itself lost: E = log L
-            codes, term = self._lost_transition(index, line, transition)
+        codes, term = (), None
+        for q, (claim, transition) in enumerate(options):
+            codes, term = diagnose(self.ctx, line.lhs, claim, line.rhs, self.domain, self.scope, info, (index, 20 + q))
+            if not codes and transition:  # the relation itself lost: E = log L
+                codes, term = self._lost_transition(index, line, transition)
+            if codes:
+                break
         line.diagnosis = list(codes)
         line.term_expr = term
         self.erred = True
@@ -237,19 +247,19 @@ class _Checker:
             line.relation = "unreadable"
             line.message = {"code": "no_values", "offset": None, "reason": "the values of y and t are not known"}
             return
-        plain = numeric.plain_decimal(line.text.split("=")[-1])
-        same = numeric.answer_matches(expected, typed, line.text.split("=")[-1]) if plain else numeric.exact_matches(expected, typed)
-        if same and not self.erred:
+        plain = numeric.plain_decimal(line.rhs_text)
+        same = numeric.answer_matches(expected, typed, line.rhs_text) if plain else numeric.exact_matches(expected, typed)
+        if same:  # the right value, even after a wrong line (the error did not reach it)
             line.relation, line.rules = "ok", ["substitute_values" if symbolic_before else "compute"]
             return
         if self.erred and claim is not None:
             before = self._value_of(claim)
-            if before is not None and (numeric.answer_matches(before, typed, line.text) if plain else numeric.exact_matches(before, typed)):
+            if before is not None and (numeric.answer_matches(before, typed, line.rhs_text) if plain else numeric.exact_matches(before, typed)):
                 line.relation, line.rules = "ok_from_wrong", ["substitute_values" if symbolic_before else "compute"]
                 return
         line.relation = "wrong"
         line.counterexample = {"values": _shown(self.ctx.bindings), "lhs": _number(expected), "rhs": _number(typed)}
-        line.diagnosis, line.term_expr = self._numeric_slip(prev, expected, typed, line.text)
+        line.diagnosis, line.term_expr = self._numeric_slip(prev, expected, typed, line.rhs_text)
         self.erred = True
 
     def _value_of(self, expr):
@@ -264,7 +274,7 @@ class _Checker:
         from xentlab.steps.diagnose import candidates
 
         def matches(v):
-            return v is not None and numeric.answer_matches(v, typed, text.split("=")[-1])
+            return v is not None and numeric.answer_matches(v, typed, text)
 
         info = {"lhs": prev.lhs, "other_classes": self._other_classes()}
         ranked = []
@@ -288,7 +298,7 @@ class _Checker:
         line.cited_rule = claimed[0]
         if line.relation == "wrong":
             return
-        if all(rule in line.rules for rule in claimed):
+        if all(rule in line.rules or _covers(rule, line.rules) for rule in claimed):
             return
         prev = self.previous
         agrees = False
@@ -299,6 +309,17 @@ class _Checker:
                     break
         if not agrees:
             line.diagnosis = [*line.diagnosis, "cited_rule_mismatch"]
+
+
+def _over_samples(expr) -> bool:
+    from xentlab import notation
+
+    return expr.has(notation.N) or any(notation.n in s.variables for s in expr.atoms(sp.Sum))
+
+
+def _covers(cited: str, rules: list[str]) -> bool:
+    """"By substitution" names substituting values or the softmax output too."""
+    return cited == "substitute" and any(r.startswith("substitute") for r in rules)
 
 
 def _expanded_claim(ctx: Context, lhs):

@@ -111,7 +111,7 @@ def guess(exprs: list) -> list[str]:
     """Kinds to try, most likely first, from the symbols the lines use."""
     atoms = set()
     for e in exprs:
-        atoms |= e.atoms(sp.Symbol, sp.Indexed, sp.IndexedBase)
+        atoms |= _plain_atoms(e)
     bases = {str(a.base) for a in atoms if isinstance(a, sp.Indexed)}
     two_d = any(isinstance(a, sp.Indexed) and len(a.indices) == 2 and str(a.base) in "yt" for a in atoms)
     squares = any(isinstance(e, sp.Pow) and e.exp == 2 for x in exprs for e in sp.preorder_traversal(x))
@@ -124,19 +124,48 @@ def guess(exprs: list) -> list[str]:
         order = ["sse", "sse-half"]
     elif logs_of_t:
         order = ["entropy-kl"]
-    elif ys in atoms or ts in atoms:
+    elif ys in atoms or ts in atoms or _complements(exprs):
         order = ["binary"]
     elif two_d or n.E_sum in atoms:
         order = ["multiclass-batch"]
     else:
         order = ["multiclass"]
-    return order + [name for name in KINDS if name not in order]
+    fallback = "multiclass-batch" if two_d else "multiclass"
+    return order + ([fallback] if fallback not in order else [])
+
+
+def _complements(exprs) -> bool:
+    """1 − y_n: the Bernoulli form of the binary case, written per sample."""
+    return any(isinstance(e, sp.Add) and 1 in e.args and any(isinstance(a, sp.Mul) and a.has(y) for a in e.args)
+               for x in exprs for e in sp.preorder_traversal(x))
+
+
+def _plain_atoms(expr) -> set:
+    """Symbols and indexed variables, without the labels inside y[k] (the Symbol y of y[k] is not
+    the scalar y of the binary case)."""
+    found = set()
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, sp.Indexed):
+            found.add(e)
+            stack.extend(e.indices)
+        elif isinstance(e, sp.Symbol):
+            found.add(e)
+        elif not isinstance(e, sp.IndexedBase):
+            stack.extend(e.args)
+    return found
 
 
 def fixed_sizes(name: str, exprs: list) -> dict:
     """Sizes the lines pin down by writing indices out (y_1 … y_3 fixes K = 3)."""
     largest: dict = {}
     for e in exprs:
+        for big in e.atoms(sp.Sum, sp.Product):  # Σ_{k=1}^{3}: three classes
+            for index, _, upper in big.limits:
+                size = _SIZE_OF_INDEX.get(index.name) if name != "token-average" else {"i": T, "v": V}.get(index.name)
+                if size is not None and upper.is_Integer:
+                    largest[size] = max(largest.get(size, 0), int(upper))
         for a in e.atoms(sp.Indexed):
             for position, index in enumerate(a.indices):
                 if not index.is_Integer:
@@ -145,6 +174,9 @@ def fixed_sizes(name: str, exprs: list) -> dict:
                 if size is not None:
                     largest[size] = max(largest.get(size, 0), int(index))
     return largest
+
+
+_SIZE_OF_INDEX = {"k": K, "j": K, "m": K, "c": K, "n": N, "i": T, "v": V}
 
 
 def _size_of(name: str, base: str, rank: int, position: int):

@@ -21,17 +21,19 @@ _ENVIRONMENT = re.compile(r"\\(?:begin|end)\s*\{\s*(?:aligned|align\*?|alignat\*
                           r"split|equation\*?|array|multline\*?)\s*\}(?:\{[^{}]*\})?")
 _DROPPED = re.compile(r"\\(?:tag\*?|label|eqref)\s*\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|qquad|quad)(?![A-Za-z])"
                       r"|\$\$|\\\[|\\\]")
-_TEXT_COMMAND = re.compile(r"\\(?:text|mbox|textrm|textbf|mathrm|textit)\s*\{([^{}]*)\}")
+_TEXT_COMMAND = re.compile(r"\\(?:text|mbox|textrm|textbf|textit)\s*\{([^{}]*)\}")
 _EQUALS = re.compile(r"\\approx|\\simeq|\\fallingdotseq|≈|≒|≃")
 _WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
 MATH_WORDS = frozenset({
     "log", "ln", "exp", "sqrt", "sum", "prod", "frac", "dfrac", "tfrac", "cdot", "times", "left", "right", "limits",
     "mathrm", "text", "operatorname", "partial", "PPL", "ppl", "Esum", "sum", "ldots", "cdots", "dots", "div", "pi",
     "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "log10", "log2", "rm", "mathit", "tK", "yK", "tN", "yN",
+    "dE", "dL", "dy", "dz", "sum", "mean", "total", "batch", "nk", "iv",
 })
 # Japanese prose: kana, kanji, CJK punctuation (「」、。), circled numbers (公式①), half-width kana.
 # Full-width ASCII (ｙ１＝…) is not prose: NFKC folds it, and the parser reads it as math.
-_CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u2460-\u24ff\u3200-\u32ff\uff61-\uff9f]")
+# The katakana middle dot ・ (U+30FB) is a multiplication sign typed with a Japanese IME: math.
+_CJK = re.compile(r"[\u3000-\u303f\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u2460-\u24ff\u3200-\u32ff\uff61-\uff9f]")
 _FULLWIDTH_MATH = str.maketrans({"＝": "="})
 
 
@@ -105,6 +107,7 @@ def _prose_start(text: str) -> int | None:
 def split_prose(text: str) -> tuple[str, str]:
     """(math, words) of a row. A row that starts with words is all words (a justification);
     an equation followed by words keeps them as its own justification ("= … (by rule 2)")."""
+    text = text.translate(_FULLWIDTH_MATH)
     words = " ".join(m.group(1) for m in _TEXT_COMMAND.finditer(text))
     text = _TEXT_COMMAND.sub(" ", text)
     start = _prose_start(text)
@@ -113,10 +116,11 @@ def split_prose(text: str) -> tuple[str, str]:
         while cut > 0 and text[cut - 1] in " (（「[:：,、":
             cut -= 1
         math, tail = text[:cut].rstrip(), text[cut:].strip()
-        if "=" not in math or not re.search(r"[A-Za-z0-9]", math.replace("=", "", 1) if math.lstrip().startswith("=") else math.split("=", 1)[1]):
+        after = math.split("=", 1)[1] if "=" in math else ""
+        if not re.search(r"[A-Za-z0-9]", unicodedata.normalize("NFKC", after)):
             return "", (text.strip() + " " + words).strip()
         text, words = math, (words + " " + tail).strip()
-    if not re.search(r"[A-Za-z0-9]", text):
+    if not re.search(r"[A-Za-z0-9]", unicodedata.normalize("NFKC", text)):
         return "", words
     return text.strip(), words
 
@@ -136,13 +140,13 @@ def split_equals(text: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
-def layout(text: str) -> Layout:
-    """The typed entries of a derivation (at most MAX_EQUATIONS; `truncated` says when more)."""
+def layout(text: str, lhs: str = "") -> Layout:
+    """The typed entries of a derivation (at most MAX_EQUATIONS; `truncated` says when more).
+    `lhs` is the left-hand side a leading '= …' continues (that of a --start line)."""
     rows = split_rows(text[:MAX_TEXT])[:MAX_ROWS]
     entries: list[Entry] = []
     prose_rows: set[int] = set()
     pending: list[str] = []
-    lhs = ""
     truncated = len(text) > MAX_TEXT
     for row in rows:
         body, words = split_prose(clean(row.text))

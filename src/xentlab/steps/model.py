@@ -30,6 +30,7 @@ class LineResult:
     lhs: Any = None
     rhs: Any = None
     term_expr: Any = None
+    rhs_text: str = ""  # the right-hand side as typed, '=' spellings (≈, ≒) already read
 
     @property
     def step_size(self) -> int:

@@ -47,13 +47,29 @@ def _logs_to_log(expr, scope):
     """log a + log b → log(a b), and Σ log f → log Π f."""
     out = rules.log_sum_to_product(expr)
 
+    def split(term):
+        """c·log x → (c, x); anything else → None."""
+        factors = sp.Mul.make_args(term)
+        logs = [f for f in factors if type(f) is sp.log]
+        if len(logs) != 1:
+            return None
+        return sp.Mul(*(f for f in factors if f is not logs[0])), logs[0].args[0]
+
+    def groups(e):
+        found: dict = {}
+        for term in e.args:
+            parts = split(term)
+            if parts is not None:
+                found.setdefault(parts[0], []).append(parts[1])
+        return {c: xs for c, xs in found.items() if len(xs) >= 2}
+
     def is_match(e):
-        return isinstance(e, sp.Add) and sum(type(a) is sp.log for a in e.args) >= 2
+        return isinstance(e, sp.Add) and bool(groups(e))
 
     def combine(e):
-        logs = [a for a in e.args if type(a) is sp.log]
-        rest = [a for a in e.args if type(a) is not sp.log]
-        return sp.Add(*rest, sp.log(sp.Mul(*(a.args[0] for a in logs)), evaluate=False))
+        merged = groups(e)
+        rest = [a for a in e.args if split(a) is None or split(a)[0] not in merged]
+        return sp.Add(*rest, *(c * sp.log(sp.Mul(*xs), evaluate=False) for c, xs in merged.items()))
 
     out = rules.rewrite(out, is_match, combine)
     return [out] if out != expr else []
@@ -100,22 +116,32 @@ def _one_hot(expr, scope):
 
 
 def _substitute(expr, scope):
-    """An earlier line's left-hand side replaced by its right-hand side (L → Π y^t, log y_k → …)."""
+    """An earlier line's left-hand side replaced by its right-hand side (L → Π y^t; E_i → −log p_i
+    and log y_k → z_k − log Σ exp z_m at whatever index the expression uses)."""
     results = []
     for lhs, rhs in reversed(scope.knowns[-6:]):
-        if lhs.is_Number or not expr.has(lhs):
+        if lhs.is_Number:
             continue
-        out = replace(expr, {lhs: rhs})
-        if out != expr:
-            results.append(out)
-    for lhs, rhs in reversed(scope.knowns[-6:]):  # log y_k known, Σ_k t_k log y_k in expr: same k
-        if isinstance(lhs, sp.log) and isinstance(lhs.args[0], sp.Indexed):
-            pattern = lhs.args[0]
-            for atom in expr.atoms(sp.log):
-                inner = atom.args[0]
-                if isinstance(inner, sp.Indexed) and inner.base == pattern.base and inner != pattern:
-                    results.append(replace(expr, {atom: replace(rhs, dict(zip(pattern.indices, inner.indices)))}))
+        logged = type(lhs) is sp.log and isinstance(lhs.args[0], sp.Indexed)
+        pattern = lhs.args[0] if logged else lhs
+        if isinstance(pattern, sp.Indexed) and any(i.is_Symbol for i in pattern.indices):
+            mapping = {}
+            for atom in expr.atoms(sp.Indexed):
+                if atom.base == pattern.base and len(atom.indices) == len(pattern.indices):
+                    inner = sp.log(atom, evaluate=False) if logged else atom
+                    if inner in _subterms(expr):
+                        mapping[inner] = replace(rhs, dict(zip(pattern.indices, atom.indices)))
+            if mapping:
+                results.append(replace(expr, mapping))
+        elif expr.has(lhs):
+            out = replace(expr, {lhs: rhs})
+            if out != expr:
+                results.append(out)
     return results
+
+
+def _subterms(expr) -> set:
+    return set(sp.preorder_traversal(expr))
 
 
 def _recognise_softmax(expr, scope):

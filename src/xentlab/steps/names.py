@@ -38,7 +38,7 @@ _DERIVATIVE = [
 
 def parse_side(text: str):
     """One side of an equation, as written (unevaluated)."""
-    return parse_indexed(text, INDEXING, symbols=SYMBOLS, evaluate=False)
+    return parse_indexed(text, LHS_INDEXING, symbols=SYMBOLS, evaluate=False)
 
 
 @lru_cache(maxsize=512)

@@ -66,7 +66,7 @@ def _expand(kind: Kind, expr, alternative: int):
 
 
 def size_grid(ctx: Context, expr, condition: str) -> list[dict]:
-    present = [s for s in SIZES if s in expr.free_symbols or s in ctx.fixed]
+    present = [s for s in SIZES if s in _free(expr) or s in ctx.fixed]
     grid = [{}]
     for size in present:
         if size is n.N and condition == "single_sample":
@@ -89,7 +89,13 @@ def point_values(ctx: Context, sizes: dict, condition: str, rng) -> tuple[dict, 
 
 @lru_cache(maxsize=8192)
 def _free(expr) -> frozenset:
-    return frozenset(expr.free_symbols)
+    """Free symbols, counting the index of what a derivative is taken by (∂/∂y_j: j), which
+    SymPy's free_symbols of a Derivative leaves out."""
+    free = set(expr.free_symbols)
+    for d in expr.atoms(sp.Derivative):
+        for variable in d.variables:
+            free |= variable.free_symbols
+    return frozenset(free)
 
 
 def value(expr, ints: dict, floats: dict, precise: bool = False):
@@ -108,6 +114,12 @@ def value(expr, ints: dict, floats: dict, precise: bool = False):
     return result.real
 
 
+def _finite(x) -> bool:
+    import mpmath
+
+    return bool(mpmath.isfinite(x))
+
+
 def _close(a, b) -> bool:
     return abs(a - b) <= RTOL * max(1.0, abs(a), abs(b))
 
@@ -118,7 +130,7 @@ def compare(lhs, rhs, ints: dict, floats: dict) -> tuple[bool | None, float | No
     if a is None or b is None or not _close(a, b):
         if a is None or b is None or abs(a - b) <= UNSURE * max(1.0, abs(a), abs(b)):
             pa, pb = value(lhs, ints, floats, True), value(rhs, ints, floats, True)
-            if pa is None or pb is None:
+            if pa is None or pb is None or not (_finite(pa) and _finite(pb)):
                 return None, a, b
             return bool(abs(pa - pb) <= 1e-30 * max(1, abs(pa), abs(pb))), float(pa), float(pb)
         return False, a, b
@@ -148,9 +160,9 @@ def holds(ctx: Context, lhs, rhs, condition: str, *path: int, alternative: int |
 
 def counterexample(expr, ints: dict, floats: dict, lhs_value, rhs_value) -> dict:
     """The point, restricted to what the line uses: {"values": {"K": 3, "y_1": 0.21, …}, "lhs", "rhs"}."""
-    sizes = {s: v for s, v in ints.items() if s in SIZES and s in expr.free_symbols}
+    sizes = {s: v for s, v in ints.items() if s in SIZES and s in _free(expr)}
     concrete = _written_out(expr, tuple(sorted(sizes.items(), key=lambda kv: kv[0].name)))
-    shown = {s.name: val for s, val in ints.items() if s in expr.free_symbols}
+    shown = {s.name: val for s, val in ints.items() if s in _free(expr)}
     used = concrete.atoms(sp.Indexed) | concrete.free_symbols
     for s, val in floats.items():
         if s in used:
