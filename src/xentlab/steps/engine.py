@@ -56,11 +56,16 @@ def _parse(entry: Entry) -> LineResult:
     if not entry.lhs_text:
         result.message = {"code": "no_lhs", "offset": None, "reason": "no left-hand side"}
         return result
+    side = entry.lhs_text
     try:
         result.lhs = parse_lhs(entry.lhs_text)
+        side = entry.rhs_text
         result.rhs = parse_side(entry.rhs_text)
     except AnswerParseError as error:
-        result.message = {"code": error.code, "offset": error.offset, "reason": str(error)[:200]}
+        offset = error.offset
+        if offset is not None and side and side in entry.text:  # a position in the line as typed
+            offset += entry.text.index(side)
+        result.message = {"code": error.code, "offset": offset, "reason": str(error)[:200]}
         result.lhs = result.rhs = None
         return result
     result.relation = ""
