@@ -282,8 +282,10 @@ class _Checker:
             return v is not None and numeric.answer_matches(v, typed, text)
 
         info = {"lhs": prev.lhs, "other_classes": self._other_classes()}
+        # the slip happened where the logs still were: the last line (of this quantity) that has one
+        source = next((rhs for lhs, rhs in reversed(self.scope.knowns) if lhs == prev.lhs and rhs.has(sp.log)), prev.rhs)
         ranked = []
-        for codes, wrong, term in candidates(prev.rhs, self.scope, info):
+        for codes, wrong, term in candidates(source, self.scope, info):
             if matches(self._value_of(wrong)):
                 ranked.append((len(codes), [[c for c, _ in CATALOGUE].index(c) for c in codes], codes, term))
         for code, slip in NUMERIC_SLIPS:
