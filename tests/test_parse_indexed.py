@@ -3,9 +3,6 @@ ellipsis between written-out terms), its limits, and the hostile corpus.
 
 Expected values are SymPy objects built by hand from xentlab.notation (trusted code)."""
 
-import ast
-import builtins
-import importlib
 import importlib.util
 import time
 from pathlib import Path
@@ -146,37 +143,9 @@ def test_heavy_inputs_finish_in_budget(label, text):
 
 
 def test_no_dangerous_entry_point_is_reached(monkeypatch):
-    calls = []
+    import tripwires
 
-    def tripwire(name):
-        def refuse(*args, **kwargs):
-            calls.append(name)
-            raise AssertionError(name)
-        return refuse
-
-    sympify_module = importlib.import_module("sympy.core.sympify")
-    real_sympify = sympify_module.sympify
-
-    def sympify_without_strings(a, *args, **kwargs):
-        if isinstance(a, str):
-            calls.append("sympify(str)")
-            raise AssertionError("a string reached sympify")
-        return real_sympify(a, *args, **kwargs)
-
-    real_compile = builtins.compile
-
-    def compile_ast_only(source, filename, mode, flags=0, *args, **kwargs):
-        if not flags & ast.PyCF_ONLY_AST:
-            calls.append("compile")
-            raise AssertionError("compile")
-        return real_compile(source, filename, mode, flags, *args, **kwargs)
-
-    monkeypatch.setattr(sympify_module, "sympify", sympify_without_strings)
-    monkeypatch.setattr(sp, "sympify", sympify_without_strings)
-    monkeypatch.setattr(importlib.import_module("sympy.parsing.sympy_parser"), "parse_expr", tripwire("parse_expr"))
-    monkeypatch.setattr(builtins, "eval", tripwire("eval"))
-    monkeypatch.setattr(builtins, "exec", tripwire("exec"))
-    monkeypatch.setattr(builtins, "compile", compile_ast_only)
+    calls = tripwires.arm(monkeypatch)
     texts = [c[0] for c in CASES] + [c[1] for c in STEPS_HOSTILE.INDEXED_HOSTILE] + [c[1] for c in HOSTILE.HOSTILE]
     for text in texts:
         for evaluate in (True, False):

@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from xentlab import notation as n
-from xentlab.derivations._domains import _element, simplex
+from xentlab.derivations._domains import _element, shape_for, simplex, target
 from xentlab.steps.names import LOSS_BASE
 
 KINDS = ("multiclass", "multiclass-batch", "binary", "softmax-gradient", "token-average", "sse", "sse-half", "entropy-kl")
@@ -191,21 +191,10 @@ def _size_of(name: str, base: str, rank: int, position: int):
 
 
 def _targets(rng, size: int, condition: str, positive: bool = False) -> tuple[np.ndarray, int]:
-    hot = int(rng.integers(1, size + 1))
-    if positive:
-        return simplex(rng, size), hot
-    shape = {"one_hot": "one_hot", "sum_to_one": str(rng.choice(["one_hot", "soft"]))}.get(
-        condition, str(rng.choice(["one_hot", "soft", "counts"])))
-    if shape == "one_hot":
-        values = np.zeros(size)
-        values[hot - 1] = 1.0
-    elif shape == "soft":
-        values = simplex(rng, size)
-    else:
-        values = rng.integers(0, 4, size).astype(float)
-        if not values.any():
-            values[hot - 1] = 2.0
-    return values, hot
+    """Targets of the named condition (the derivations' own shapes: one-hot, soft or counts)."""
+    if positive:  # entropy + KL takes log t: a distribution with no zero
+        return simplex(rng, size), int(rng.integers(1, size + 1))
+    return target(rng, size, shape_for(rng, condition if condition in ("one_hot", "sum_to_one") else None))
 
 
 def sample(kind_: Kind, rng, sizes: dict, condition: str, highest: dict) -> dict:
