@@ -12,7 +12,7 @@ from xentlab.cli._common import LANG_OPTION, cli, inputs_from_options, numeric_i
 @cli.command()
 @click.option("--key", "key_path", type=click.Path(path_type=Path), help="An answer key (key.json from `xentlab worksheet`).")
 @click.option("--item", "item_id", type=int, help="With --key: the item id.")
-@click.option("--kind", help="Check a number against a solve kind (same inputs as `xentlab solve`).")
+@click.option("--kind", help="Check a number against a solve kind (same inputs as `xentlab solve`); with --steps, the derivation kind.")
 @numeric_input_options
 @click.option("--expect", help="Check a formula against this expected formula.")
 @click.option("--answer", help="The student's answer: a number, a formula, or a choice (derive-lines: a FILE, or - for stdin).")

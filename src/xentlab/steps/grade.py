@@ -6,10 +6,24 @@ from __future__ import annotations
 from xentlab.model import Verdict
 
 
+TIME_LIMIT = 20.0  # seconds for one derivation (a whole class is graded row by row)
+
+
 def check_lines(reference: str, text: str) -> Verdict:
     """Correct when every line holds and the last reaches the reference's last line; the score
     counts the lines that hold up to the first wrong one plus those that follow from it, over at
-    least as many lines as the reference has steps."""
+    least as many lines as the reference has steps. A derivation that takes longer than
+    TIME_LIMIT is `invalid` (timeout), so one answer never holds up a class."""
+    from xentlab.check import CheckTimeout, time_limit
+
+    try:
+        with time_limit(TIME_LIMIT):
+            return _check_lines(reference, text)
+    except CheckTimeout:
+        return Verdict("invalid", expected=reference.splitlines()[-1], message="timeout", detail={"seconds": TIME_LIMIT})
+
+
+def _check_lines(reference: str, text: str) -> Verdict:
     from xentlab.steps.engine import check
 
     lines = [row for row in reference.splitlines() if row.strip()]
