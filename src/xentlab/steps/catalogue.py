@@ -8,6 +8,7 @@ are tried everywhere at once and at each place alone."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import sympy as sp
@@ -221,4 +222,5 @@ CODES = tuple(code for code, _ in CATALOGUE)
 # Slips on a number only (the catalogue of final answers): value -> what the student wrote.
 NUMERIC_SLIPS = (
     ("percent_scale", lambda v: v * 100),
+    ("probability_not_loss", lambda v: math.exp(-v)),  # y_c itself, not −log y_c
 )
