@@ -40,6 +40,13 @@ VALID = {
     # step 2 of the multiclass derivation: log(Π y^t) → Σ log(y^t)
     "log-rule": ({"derivation": "multiclass", "classes": 3, "step": 2,
                   "choices": ["take_log", "log_product_to_sum", "negate", "log_exp"]}, "log_product_to_sum"),
+    # issue 14: the reference derivation of 2 classes from L to E, as the key stores it (LaTeX lines)
+    "derive-lines": ({"derivation": "multiclass", "classes": 2, "from": 0, "to": 4},
+                     "L = y_{1}^{t_{1}} \\cdot y_{2}^{t_{2}}\n"
+                     "\\log L = \\log\\left(y_{1}^{t_{1}} \\cdot y_{2}^{t_{2}}\\right)\n"
+                     "\\log L = \\log\\left(y_{1}^{t_{1}}\\right) + \\log\\left(y_{2}^{t_{2}}\\right)\n"
+                     "\\log L = t_{1} \\log y_{1} + t_{2} \\log y_{2}\n"
+                     "E = -\\left(t_{1} \\log y_{1} + t_{2} \\log y_{2}\\right)"),
 }
 
 # (kind, param, change to the valid params, text the message must contain besides the param's name)
@@ -125,6 +132,14 @@ BAD = [
     ("derive-step", "classes", {"derivation": "binary", "classes": 3}, "must be null for the binary derivation, got 3"),
     ("derive-step", "derivation", {"derivation": "entropy-kl"}, 'got "entropy-kl"'),
     ("derive-step", "to", {"to": "L"}, 'one of "log_L", "E", got "L"'),
+    ("derive-step", "from", {"from": "E"}, 'one of "L", "log_L", got "E"'),
+    ("derive-step", "notation", {"notation": "tex"}, 'one of "written", "sigma", got "tex"'),
+    # derive-lines (issue 14): a derivation, a start and a target it has
+    ("derive-lines", "derivation", {"derivation": "sse"}, 'got "sse"'),
+    ("derive-lines", "classes", {"classes": 9}, "got 9"),
+    ("derive-lines", "from", {"from": 2}, "must be one of 0, 1 for multiclass, got 2"),
+    ("derive-lines", "to", {"to": 5}, "must be one of 3, 4 for multiclass, got 5"),
+    ("derive-lines", "to", {"to": True}, "got true"),
     # log-rule: step 1..4 of multiclass (step 5 is one_hot, not a log rule), choices 2..8 distinct rule ids
     ("log-rule", "step", {"step": 0}, "(1, 2, 3, 4), got 0"),
     ("log-rule", "step", {"step": 5}, "got 5"),
@@ -171,7 +186,7 @@ def test_the_hand_made_items_cover_every_type_and_load(tmp_path):
 def test_every_generated_key_loads(tmp_path, difficulty):
     for seed in range(40):
         sheet = ws.build(seed, len(ws.all_types()), ws.all_types(), difficulty)  # one item of each type
-        assert {i.kind for i in sheet.items} == set(registry())
+        assert {i.kind for i in sheet.items} == set(ws.all_types())  # derive-lines is opt-in
         (tmp_path / "key.json").write_text(ws.key_json(sheet, "en", "md"), encoding="utf-8")
         assert len(answerkey.load(tmp_path / "key.json")) == len(sheet.items)
 
@@ -284,6 +299,13 @@ def params_of(draw, kind):
         if draw(st.booleans()):
             return {"derivation": "binary", "classes": None, "to": draw(st.sampled_from(["log_L", "E"]))}
         return {"derivation": "multiclass", "classes": draw(st.integers(2, 8)), "to": draw(st.sampled_from(["log_L", "E"]))}
+    if kind == "derive-lines":  # issue 14
+        from xentlab.problems.derive_lines import SPANS
+
+        name = draw(st.sampled_from(sorted(SPANS)))
+        starts, targets = SPANS[name]
+        classes = draw(st.one_of(st.none(), st.integers(2, 8))) if name == "multiclass" else None
+        return {"derivation": name, "classes": classes, "from": draw(st.sampled_from(starts)), "to": draw(st.sampled_from(targets))}
     name = draw(st.sampled_from(sorted(log_rule.STEP_RULES)))
     step = draw(st.sampled_from([i for i, r in enumerate(log_rule.STEP_RULES[name]) if i > 0 and r in log_rule.RULES]))
     rule = log_rule.STEP_RULES[name][step]

@@ -85,7 +85,8 @@ def valid(kind, p):
     if kind == "units":
         return p["from"] != p["to"] and {p["from"], p["to"]} <= {"nats", "bits", "decimal"} and p["value"] > 0
     if kind == "derive-step":
-        return p["to"] in ("log_L", "E") and (p["derivation"] == "binary" or 2 <= p["classes"] <= 6)
+        return (p["to"] in ("log_L", "E") and p["from"] in ("L", "log_L") and p["notation"] in ("written", "sigma")
+                and (p["derivation"] == "binary" or 2 <= p["classes"] <= 8))
     if kind == "log-rule":
         from xentlab.problems.log_rule import RULES, TWINS
 
@@ -136,7 +137,7 @@ NUMERIC = sorted(ISSUE_TYPES - {"derive-step", "log-rule"})
 def test_registry_has_the_twelve_types():
     assert set(registry()) >= ISSUE_TYPES
     assert len(registry()) >= 10
-    assert set(ws.all_types()) == set(registry())
+    assert set(ws.all_types()) == {k for k, m in registry().items() if not getattr(m, "OPT_IN", False)}
 
 
 @pytest.mark.parametrize("kind", sorted(ISSUE_TYPES))
@@ -198,11 +199,16 @@ def test_derive_step_answers_are_the_derived_expressions():
 
 def test_log_rule_table_matches_the_derivations():
     from xentlab.derivations import derive
+    from xentlab.problems._chains import CHAIN_RULES, chain
     from xentlab.problems.log_rule import STEP_RULES
 
     for name, rules in STEP_RULES.items():
         d = derive(name, classes=3) if name == "multiclass" else derive(name)
         assert tuple(step.rule for step in d.steps) == rules
+    for name, rules in CHAIN_RULES.items():
+        for notation in ("written", "sigma"):
+            d = chain(name, 4, notation)
+            assert tuple(step.rule for step in d.steps) == rules and d.verified
     module = registry()["log-rule"]
     for seed, difficulty, p in draws("log-rule", 60):
         sol = module.solution(p)

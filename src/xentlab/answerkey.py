@@ -110,6 +110,9 @@ def parse_item(raw, where: str) -> KeyItem:
 
         if not agree(typed, parse_expression(answer.value), rng_for(item_id, 0)):
             raise _fail(where, f'"answer" does not match its question_params ({answer.value[:60]})')
+    elif answer.kind == "lines":  # issue 14: derive-lines stores its reference derivation
+        if not isinstance(stored, str) or stored != answer.value:
+            raise _fail(where, '"answer" must be the reference derivation its question_params give')
     elif stored not in answer.choices:
         raise _fail(where, '"answer" must be one of its "choices"')
     elif stored != answer.value:
@@ -166,4 +169,8 @@ def check_item(item: KeyItem, text: str, overrides: dict | None = None) -> Verdi
         return check_number(text, item.answer, list(item.mistakes), {**item.tolerance, **(overrides or {})})
     if item.answer_kind == "expression":
         return check_expression(text, item.answer, seed=item.id)
+    if item.answer_kind == "lines":  # issue 14: a derivation, line by line
+        from xentlab.steps.grade import check_lines
+
+        return check_lines(item.answer, text)
     return check_choice(text, item.answer, item.choices)

@@ -283,6 +283,11 @@ def sheets(seed: int, count: int, types: tuple[str, ...], difficulty: int, varia
 
 
 def build(seed: int, count: int, types: tuple[str, ...], difficulty: int, variants: int | None, lang: str) -> Quiz:
+    unsupported = [kind for kind in types if getattr(problem_type(kind), "MOODLE", True) is False]
+    if unsupported:  # issue 14: derive-lines is checked line by line by xentlab; a Moodle question cannot do that
+        from xentlab.errors import UsageError
+
+        raise UsageError(key="moodle_unsupported_type", kind=unsupported[0])
     prose = Prose(lang)
     notes: list[str] = []
     width = max(2, len(str(count)))

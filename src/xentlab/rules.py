@@ -4,6 +4,8 @@ A move rewrites every place its pattern matches, and nothing else, so a step
 shows exactly one rule at work (never `expand_log`, which does them all).
 """
 
+import itertools
+import math
 from collections.abc import Callable
 
 import sympy as sp
@@ -20,8 +22,8 @@ def rewrite(expr, match: Callable, transform: Callable):
     args = [rewrite(a, match, transform) for a in expr.args]
     if args == list(expr.args):
         return expr
-    if isinstance(expr, _REBUILD_UNEVALUATED):
-        return expr.func(*args, evaluate=False)
+    if isinstance(expr, _REBUILD_UNEVALUATED) or type(expr) in (sp.log, sp.exp):
+        return expr.func(*args, evaluate=False)  # SymPy would fold exp(c log x) into x**c: a rule of its own
     return expr.func(*args)
 
 
@@ -90,6 +92,127 @@ def exp_of_scaled_log(expr):
 def negate(expr):
     """x -> -x"""
     return sp.Mul(-1, expr, evaluate=False)
+
+
+# --- moves on sums and products (used to check a student's lines; see xentlab.steps) -----------
+
+
+def _concrete_limits(e, sizes):
+    """The limits of a Σ/Π with every bound a whole number once known sizes are put in, else None."""
+    limits = []
+    for var, lo, hi in e.limits:
+        known = {s: sp.Integer(v) for s, v in sizes.items()}
+        lo, hi = lo.xreplace(known), hi.xreplace(known)
+        if not (lo.is_Integer and hi.is_Integer):
+            return None
+        limits.append((var, int(lo), int(hi)))
+    return limits
+
+
+def write_out(expr, sizes=None, limit: int = 12):
+    """Σ_{k=1}^{3} f_k -> f_1 + f_2 + f_3;  Π_{k=1}^{3} f_k -> f_1 f_2 f_3  (a size like K counts when its value is known)"""
+    sizes = dict(sizes or {})
+
+    def is_match(e):
+        if not isinstance(e, (sp.Sum, sp.Product)):
+            return False
+        limits = _concrete_limits(e, sizes)
+        return limits is not None and 0 < math.prod(hi - lo + 1 for _, lo, hi in limits) <= limit
+
+    def expand(e):
+        limits = _concrete_limits(e, sizes)
+        terms = [e.function.xreplace(dict(zip([v for v, _, _ in limits], values)))
+                 for values in itertools.product(*(range(lo, hi + 1) for _, lo, hi in reversed(limits)))]
+        if isinstance(e, sp.Sum):
+            return sp.Add(*terms, evaluate=False)
+        return sp.Mul(*terms, evaluate=False)
+
+    return rewrite(expr, is_match, expand)
+
+
+def fold(expr, index, upper=None):
+    """f_1 + f_2 + f_3 -> Σ_{k=1}^{3} f_k;  f_1 f_2 f_3 -> Π_{k=1}^{3} f_k  (`upper` may name the 3, e.g. K)"""
+
+    def pattern(e):
+        if not isinstance(e, (sp.Add, sp.Mul)) or len(e.args) < 2:
+            return None
+        for first in e.args:  # the term with index 1, wherever SymPy's ordering put it
+            template = _template(first, index)
+            if template is None:
+                continue
+            rest = list(e.args)
+            for q in range(1, len(e.args) + 1):
+                match = next((a for a in rest if _same_term(template.xreplace({index: sp.Integer(q)}), a)), None)
+                if match is None:
+                    break
+                rest.remove(match)
+            if not rest:
+                return template
+        return None
+
+    def make(e):
+        template = pattern(e)
+        big = sp.Sum if isinstance(e, sp.Add) else sp.Product
+        return big(template, (index, 1, upper if upper is not None else len(e.args)))
+
+    return rewrite(expr, lambda e: pattern(e) is not None, make)
+
+
+def _template(term, index):
+    """The first term of a written-out sum with its index 1 made `index`: t_1 log y_1 -> t_k log y_k."""
+    atoms = [a for a in term.atoms(sp.Indexed) if a.indices[-1] == 1]
+    if not atoms:
+        return None
+    return term.xreplace({a: a.base[(*a.indices[:-1], index)] for a in atoms})
+
+
+def _same_term(a, b):
+    return a == b or sp.expand(a - b) == 0
+
+
+def distribute(expr):
+    """a (b + c) -> a b + a c"""
+
+    def is_match(e):
+        return isinstance(e, sp.Mul) and any(isinstance(f, sp.Add) for f in e.args)
+
+    def spread(e):
+        sums = [f for f in e.args if isinstance(f, sp.Add)]
+        rest = [f for f in e.args if f is not sums[0]]
+        return sp.Add(*(sp.Mul(*rest, term) for term in sums[0].args))
+
+    return rewrite(expr, is_match, spread)
+
+
+def select_one_hot(expr, true_class):
+    """Σ_k t_k f_k -> f_c  (t one-hot at the class c)"""
+
+    def is_match(e):
+        return isinstance(e, sp.Sum) and len(e.limits) == 1 and _t_factor(e.function, e.limits[0][0]) is not None
+
+    def select(e):
+        index = e.limits[0][0]
+        rest = [f for f in sp.Mul.make_args(e.function) if f != _t_factor(e.function, index)]
+        return sp.Mul(*rest).xreplace({index: true_class})
+
+    return rewrite(expr, is_match, select)
+
+
+def _t_factor(function, index):
+    for f in sp.Mul.make_args(function):
+        if isinstance(f, sp.Indexed) and str(f.base) == "t" and f.indices[-1] == index:
+            return f
+    return None
+
+
+def sum_to_one(expr):
+    """Σ_k t_k -> 1  (the targets are a distribution)"""
+
+    def is_match(e):
+        return (isinstance(e, sp.Sum) and len(e.limits) == 1 and isinstance(e.function, sp.Indexed)
+                and str(e.function.base) == "t" and e.function.indices[-1] == e.limits[0][0])
+
+    return rewrite(expr, is_match, lambda e: sp.Integer(1))
 
 
 def formulas():

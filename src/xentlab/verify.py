@@ -27,6 +27,13 @@ SYMBOLIC_OPS_LIMIT = 120  # above this, simplify() is not "cheap"
 
 Sampler = Callable[[np.random.Generator, Mapping[sp.Symbol, int], "str | None"], dict]
 
+# Named domains: the conditions a step may assume (Step.assume), each narrower than "general".
+# A checked line that holds only on one of these gets `ok_if` with its name (xentlab.steps).
+GENERAL = "general"  # y in (0, 1) summing to 1; t one-hot, soft or counts; any N
+NAMED_DOMAINS = ("sum_to_one", "one_hot", "single_sample")  # Σ_k t_k = 1; t one-hot; N = 1
+NARROWER = {GENERAL: NAMED_DOMAINS, "sum_to_one": ("one_hot",), "one_hot": (), "single_sample": ()}
+PRECISE_DIGITS = 50  # mpmath precision where double precision is unsure
+
 
 @dataclass(frozen=True)
 class Domain:
@@ -89,6 +96,8 @@ def _mp(e, env: dict, values: dict):
         if e not in values:
             raise VerificationError(f"unbound symbol {e}")
         return values[e]
+    if e is sp.E or e is sp.pi:
+        return math.e if e is sp.E else math.pi
     if e.is_Add:
         return math.fsum([_mp(a, env, values) for a in e.args])
     if e.is_Mul:
@@ -103,6 +112,65 @@ def _mp(e, env: dict, values: dict):
         return _big_operator(e, env, values)
     if isinstance(e, sp.KroneckerDelta):
         return float(_mp(e.args[0], env, values) == _mp(e.args[1], env, values))
+    raise VerificationError(f"cannot evaluate {type(e).__name__} in a proof")
+
+
+def evaluate_precise(expr, ints: Mapping[sp.Symbol, int], floats: Mapping, digits: int = PRECISE_DIGITS):
+    """evaluate() in mpmath at `digits` digits, for values float64 cannot settle (cancellation,
+    overflow). Returns an mpmath number (mpf or mpc)."""
+    import mpmath
+
+    key = tuple(sorted(ints.items(), key=lambda item: sp.default_sort_key(item[0])))
+    concrete = _without_derivatives(expr, key)
+    values = {}
+    for variable, value in floats.items():
+        name = (variable.base.label, tuple(int(i) for i in variable.indices)) if isinstance(variable, sp.Indexed) else variable
+        values[name] = mpmath.mpf(float(value))
+    with mpmath.workdps(digits):
+        return +_precise(concrete, dict(ints), values, mpmath)
+
+
+def _precise(e, env: dict, values: dict, mp):
+    if e.is_Number:
+        return mp.mpf(e.p) / e.q if e.is_Rational else mp.mpf(float(e))
+    if isinstance(e, sp.Indexed):
+        key = (e.base.label, tuple(int(_precise(i, env, values, mp)) for i in e.indices))
+        if key not in values:
+            raise VerificationError(f"unbound symbol {e} at {key[1]}")
+        return values[key]
+    if e.is_Symbol:
+        if e in env:
+            return mp.mpf(env[e])
+        if e not in values:
+            raise VerificationError(f"unbound symbol {e}")
+        return values[e]
+    if e is sp.E:
+        return mp.e
+    if e is sp.pi:
+        return mp.pi
+    if e.is_Add:
+        return mp.fsum(_precise(a, env, values, mp) for a in e.args)
+    if e.is_Mul:
+        return mp.fprod(_precise(a, env, values, mp) for a in e.args)
+    if e.is_Pow:
+        return mp.power(_precise(e.base, env, values, mp), _precise(e.exp, env, values, mp))
+    if isinstance(e, sp.log):
+        return mp.log(_precise(e.args[0], env, values, mp))
+    if isinstance(e, sp.exp):
+        return mp.exp(_precise(e.args[0], env, values, mp))
+    if isinstance(e, (sp.Sum, sp.Product)):
+        combine = mp.fsum if isinstance(e, sp.Sum) else mp.fprod
+
+        def over(limits, scope):
+            if not limits:
+                return _precise(e.function, scope, values, mp)
+            (index, lo, hi), rest = limits[-1], limits[:-1]
+            first, last = int(_precise(lo, scope, values, mp)), int(_precise(hi, scope, values, mp))
+            return combine([over(rest, {**scope, index: n}) for n in range(first, last + 1)])
+
+        return over(e.limits, env)
+    if isinstance(e, sp.KroneckerDelta):
+        return mp.mpf(_precise(e.args[0], env, values, mp) == _precise(e.args[1], env, values, mp))
     raise VerificationError(f"cannot evaluate {type(e).__name__} in a proof")
 
 

@@ -70,8 +70,10 @@ class Sheet:
 
 
 def all_types() -> tuple[str, ...]:
+    """The default --types. A type that sets OPT_IN (derive-lines) is only drawn when named."""
     known = registry()
-    return tuple(k for k in ORDER if k in known) + tuple(k for k in known if k not in ORDER)
+    extra = tuple(k for k in known if k not in ORDER and not getattr(known[k], "OPT_IN", False))
+    return tuple(k for k in ORDER if k in known) + extra
 
 
 def parse_types(text: str | None) -> tuple[str, ...]:

@@ -12,19 +12,32 @@ from xentlab.cli._common import LANG_OPTION, cli, inputs_from_options, numeric_i
 @cli.command()
 @click.option("--key", "key_path", type=click.Path(path_type=Path), help="An answer key (key.json from `xentlab worksheet`).")
 @click.option("--item", "item_id", type=int, help="With --key: the item id.")
-@click.option("--kind", help="Check a number against a solve kind (same inputs as `xentlab solve`).")
+@click.option("--kind", help="Check a number against a solve kind (same inputs as `xentlab solve`); with --steps, the derivation kind.")
 @numeric_input_options
 @click.option("--expect", help="Check a formula against this expected formula.")
-@click.option("--answer", required=True, help="The student's answer: a number, a formula, or a choice.")
+@click.option("--answer", help="The student's answer: a number, a formula, or a choice (derive-lines: a FILE, or - for stdin).")
+@click.option("--steps", "steps_path", metavar="FILE", help="Check a whole derivation, line by line (FILE, or - for stdin).")
+@click.option("--start", help="With --steps: the line the derivation starts from, e.g. \"log L = log(y1^t1*y2^t2)\".")
 @click.option("--rtol", type=float, help="Relative tolerance (default 0.005).")
 @click.option("--atol", type=float, help="Absolute tolerance (default 0).")
 @click.option("--sig-figs", "sig_figs", type=int, help="Accept the value correctly rounded to at least this many significant figures (default 3).")
-@click.option("--format", "fmt", default="text", show_default=True, metavar="json|text|md", help="Output format.")
+@click.option("--format", "fmt", default="text", show_default=True, metavar="json|text|md|tex", help="Output format (tex: --steps only).")
 @LANG_OPTION
-def check(key_path, item_id, kind, expect, answer, rtol, atol, sig_figs, fmt, lang, **options) -> None:
-    """Check one answer and name the mistake. Exit 0 whenever a verdict is produced."""
+def check(key_path, item_id, kind, expect, answer, steps_path, start, rtol, atol, sig_figs, fmt, lang, **options) -> None:
+    """Check one answer and name the mistake; or, with --steps, a whole derivation line by line.
+    Exit 0 whenever a verdict is produced."""
     from xentlab.errors import UsageError
     from xentlab.render import check_format, check_lang
+
+    if steps_path is not None:  # issue 14: the whole derivation (xentlab.steps)
+        from xentlab.steps.cli import run
+
+        others = [flag for flag, given in (("--key", key_path), ("--expect", expect), ("--answer", answer)) if given is not None]
+        click.echo(run(steps_path, start=start, kind=kind, y=options.get("y"), t=options.get("t"), fmt=fmt, lang=lang,
+                       other_modes=others), nl=False)
+        return
+    if answer is None:
+        raise UsageError(key="answer_needed")
 
     check_format(fmt, ("json", "text", "md"))
     check_lang(lang)
@@ -40,7 +53,9 @@ def check(key_path, item_id, kind, expect, answer, rtol, atol, sig_figs, fmt, la
         items = answerkey.load(key_path)
         if item_id not in items:
             raise UsageError(f"there is no item {item_id} in {key_path} (items: {min(items)}..{max(items)})" if items else f"{key_path} has no items")
-        verdict = answerkey.check_item(items[item_id], answer, overrides)
+        from xentlab.steps.cli import answer_text  # issue 14: a derive-lines answer is a file
+
+        verdict = answerkey.check_item(items[item_id], answer_text(items[item_id], answer), overrides)
     elif kind is not None:
         from xentlab.check import check_number
         from xentlab.mistakes import catalogue, expected_value
