@@ -1,0 +1,112 @@
+"""The losses of logits, by log-sum-exp and softplus, and softmax / log_softmax themselves."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from xentlab.kernels._arrays import (
+    _as_float, _as_rows, _as_samples, _asarray, _finish, _gather, _log_scale, _reduction, _row_max, _row_sum,
+    _underflow_is_fine,
+)
+from xentlab.kernels.errors import InvalidShapeError
+from xentlab.kernels.validation import (
+    _check_dist, _check_finite, _check_unit, _labels, _raise_first_bad, _rows_and_target, _target_rows,
+)
+
+
+@_underflow_is_fine
+def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean", base: str = "e"):
+    """Binary cross-entropy of σ(z) against t, computed from the logit z without forming σ(z).
+
+    E = logaddexp(0, z) − t·z, evaluated as
+        (1 − t)·z + logaddexp(0, −z)   for z > 0
+        −t·z      + logaddexp(0,  z)   for z ≤ 0
+    so that both terms are ≥ 0 and nothing cancels: full relative accuracy
+    for any |z|.  z = 1000, t = 1 gives exactly 0; z = −1000, t = 1 gives 1000.
+    """
+    reduction, scale = _reduction(reduction), _log_scale(base)
+    z = _as_float(logits, "logits")
+    z1 = _as_samples(z, "logits")
+    t = _asarray(target, "targets")
+    if t.shape != z.shape:
+        raise InvalidShapeError(f"targets have shape {t.shape} but logits have shape {z.shape}; they must match")
+    t1 = _as_samples(_as_float(t, "targets", dtype=z.dtype), "targets")
+    _check_unit(t1, "target")
+    _check_finite(z1.reshape(-1, 1), "logit", per_class=False)
+    with np.errstate(over="ignore"):  # |z| near the float maximum: the loss is +inf
+        per = np.subtract(1.0, t1)
+        per *= z1  # (1 − t)·z, used where z > 0
+        tz = np.multiply(t1, z1)
+        np.negative(tz, out=tz)  # −t·z, used where z ≤ 0
+        np.copyto(per, tz, where=z1 <= 0)
+        np.abs(z1, out=tz)
+        np.negative(tz, out=tz)
+        per += np.logaddexp(0.0, tz, out=tz)
+    return _finish(per, reduction, scale, z.ndim == 0)
+
+def _shifted_logits(z2: np.ndarray, label: str):
+    """(m, z − m) with m the row max, after checking every logit is finite."""
+    m = _row_max(z2)
+    # NaN or +inf reaches the row max; −inf only the global min
+    if not (np.isfinite(m.max()) and np.isfinite(z2.min())):
+        _raise_first_bad(z2, label, "finite")
+    with np.errstate(over="ignore"):  # a spread beyond the float range: exp gives 0, as it should
+        return m, z2 - m[:, None]
+
+@_underflow_is_fine
+def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str = "e"):
+    """Cross-entropy of softmax(logits) against target, via log-sum-exp.
+
+    With m = max_k z_k and s = Σ_k exp(z_k − m):
+      labels:       E = log s + (m − z_label)
+      one-hot/soft: E = (Σ_k t_k)·log s − Σ_k t_k (z_k − m)
+    Both terms are ≥ 0, so nothing cancels; logits [1000, −1000, 0] with label 0
+    give exactly 0.0 and with label 1 exactly 2000.0.
+    """
+    reduction, scale = _reduction(reduction), _log_scale(base)
+    z2, single, form, t = _rows_and_target(logits, target, "logits")
+    n, k = z2.shape
+    if form == "labels":
+        lab = _labels(t, n, k)
+        m, e = _shifted_logits(z2, "logits")
+        with np.errstate(over="ignore"):
+            gap = np.subtract(m, _gather(z2, lab))  # m − z_label ≥ 0 (+inf if beyond the float range)
+        np.exp(e, out=e)
+        per = np.log(_row_sum(e))
+        per += gap
+        return _finish(per, reduction, scale, single)
+
+    t2 = _target_rows(t, z2)
+    tsum = _check_dist(t2, "targets")
+    m, e = _shifted_logits(z2, "logits")
+    with np.errstate(invalid="ignore"):
+        tz = np.einsum("ij,ij->i", t2, e)  # Σ t_k (z_k − m) ≤ 0
+        nan_rows = np.isnan(tz)  # 0·(−inf): a logit spread beyond the float range
+        if nan_rows.any():
+            tr = t2[nan_rows]
+            tz[nan_rows] = np.where(tr == 0, 0.0, tr * e[nan_rows]).sum(axis=1)
+    np.exp(e, out=e)
+    per = np.log(_row_sum(e))
+    per *= tsum
+    per -= tz
+    return _finish(per, reduction, scale, single)
+
+@_underflow_is_fine
+def softmax(logits) -> np.ndarray:
+    """exp(z_k) / Σ_j exp(z_j) along the last axis, computed stably (shift by the row max)."""
+    z = _as_float(logits, "logits")
+    z2 = _as_rows(z, "logits")
+    _, e = _shifted_logits(z2, "logits")
+    np.exp(e, out=e)
+    e /= _row_sum(e)[:, None]
+    return e.reshape(z.shape)
+
+@_underflow_is_fine
+def log_softmax(logits) -> np.ndarray:
+    """z_k − log Σ_j exp(z_j) along the last axis, computed stably as (z_k − m) − log Σ_j exp(z_j − m)."""
+    z = _as_float(logits, "logits")
+    z2 = _as_rows(z, "logits")
+    _, shifted = _shifted_logits(z2, "logits")
+    log_s = np.log(_row_sum(np.exp(shifted)))
+    shifted -= log_s[:, None]
+    return shifted.reshape(z.shape)
