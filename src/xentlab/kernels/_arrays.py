@@ -12,6 +12,7 @@ from xentlab.kernels.errors import InvalidOptionError, InvalidShapeError, Invali
 UNITS = {"e": "nats", "2": "bits", "10": "decimal"}
 REDUCTIONS = ("mean", "sum", "none")
 
+
 _LN = {"e": 1.0, "2": math.log(2.0), "10": math.log(10.0)}
 _SMALL_K = 16  # up to this many classes, a row max is faster column by column
 _PAIRWISE_K = 64  # float32 rows longer than this are summed pairwise (accuracy)
@@ -20,68 +21,118 @@ _PAIRWISE_K = 64  # float32 rows longer than this are summed pairwise (accuracy)
 def _reduction(reduction: str) -> str:
     if reduction not in REDUCTIONS:
         raise InvalidOptionError(
-            f"unknown reduction {reduction!r}; valid choices: {', '.join(map(repr, REDUCTIONS))}"
+            f"unknown reduction {reduction!r}; valid choices: {', '.join(map(repr, REDUCTIONS))}",
+            reason="unknown_option", name="reduction", option="reduction", value=reduction, choices=REDUCTIONS,
         )
     return reduction
+
 
 def _log_scale(base) -> float:
     """ln(base): the natural-log loss is divided by it."""
     key = str(int(base)) if isinstance(base, (int, np.integer)) and not isinstance(base, bool) else base
     if not isinstance(key, str) or key not in _LN:
-        raise InvalidOptionError(f"unknown base {base!r}; valid choices: {', '.join(map(repr, UNITS))}")
+        raise InvalidOptionError(
+            f"unknown base {base!r}; valid choices: {', '.join(map(repr, UNITS))}",
+            reason="unknown_option", name="base", option="base", value=base, choices=tuple(UNITS),
+        )
     return _LN[key]
+
 
 def _fmt(v) -> str:
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     return f"{float(v):.10g}"
 
-def _fmt_tol(tol: float) -> str:
-    return f"{tol:.0e}".replace("e-0", "e-")  # 1e-06 → 1e-6
 
-def _asarray(x, label: str) -> np.ndarray:
+def _fmt_tol(tol: float) -> str:
+    return f"{tol:.2g}".replace("e-0", "e-")  # 1e-06 → 1e-6, 1.2e-06 → 1.2e-6, 0.0059
+
+
+def _asarray(x, name: str, error=InvalidValueError) -> np.ndarray:
+    """x as an ndarray; a masked array is refused (np.asarray would drop its mask)."""
+    if isinstance(x, np.ma.MaskedArray):
+        raise error(
+            f"{name} are a masked array, whose mask would be ignored; pass x.filled(value) or only the "
+            "unmasked entries (x.compressed())",
+            reason="masked", name=name,
+        )
     try:
         return np.asarray(x)
     except ValueError as exc:  # ragged nested lists
-        raise InvalidShapeError(f"{label} must be a rectangular array: {exc}") from None
+        raise InvalidShapeError(
+            f"{name} must be a rectangular array: {exc}", reason="ragged", name=name, shape=None,
+            expected="a rectangular array",
+        ) from None
 
-def _as_float(x, label: str, dtype=np.float64) -> np.ndarray:
-    """x as a float32/float64 array (no copy when it already is one)."""
-    a = _asarray(x, label)
+
+_DTYPE_HINTS = {
+    "b": " (booleans are not numbers here; pass x.astype(float) if 0 and 1 are meant)",
+    "O": " (an object array, e.g. strings or Python objects; convert it with np.asarray(x, dtype=float) first)",
+    "c": " (complex numbers have no probability or loss)",
+}
+
+
+def _as_float_and_eps(x, name: str, dtype=np.float64) -> tuple[np.ndarray, float]:
+    """(x as a float32/float64 array, the machine epsilon of the dtype it was given in).
+
+    No copy when x already is float32/float64; integers become `dtype` (eps 0: they are
+    exact); float16 and longer floats become float64 but keep their own eps, which is
+    what a row-sum tolerance must forgive.  Bool, object, complex and text are refused.
+    """
+    a = _asarray(x, name)
     kind = a.dtype.kind
     if kind == "f":
+        eps = float(np.finfo(a.dtype).eps)
         if a.dtype != np.float64 and a.dtype != np.float32:
             a = a.astype(np.float64)
-        return a
-    if kind in "biu":
-        return a.astype(dtype)
-    if kind == "O":
-        try:
-            return a.astype(np.float64)
-        except (TypeError, ValueError):
-            pass
-    raise InvalidValueError(f"{label} must be real numbers, got dtype {a.dtype}")
+        return a, eps
+    if kind in "iu":
+        return a.astype(dtype), 0.0
+    raise InvalidValueError(
+        f"{name} must be real numbers, got dtype {a.dtype}{_DTYPE_HINTS.get(kind, '')}",
+        reason="dtype", name=name, dtype=str(a.dtype),
+    )
 
-def _as_rows(a: np.ndarray, label: str) -> np.ndarray:
+
+def _as_float(x, name: str, dtype=np.float64) -> np.ndarray:
+    """x as a float32/float64 array (see _as_float_and_eps)."""
+    return _as_float_and_eps(x, name, dtype)[0]
+
+
+def _as_rows(a: np.ndarray, name: str) -> np.ndarray:
     """(K,) → (1, K) view; (N, K) unchanged; anything else or empty → error."""
     if a.ndim == 1:
         a2 = a.reshape(1, -1)
     elif a.ndim == 2:
         a2 = a
     else:
-        raise InvalidShapeError(f"{label} must have shape (K,) or (N, K), got shape {a.shape}")
+        raise InvalidShapeError(
+            f"{name} must have shape (K,) or (N, K), got shape {a.shape}",
+            reason="ndim", name=name, shape=a.shape, expected="(K,) or (N, K)",
+        )
     if a2.size == 0:
-        raise InvalidShapeError(f"{label} are empty (shape {a.shape}); need at least one row and one class")
+        raise InvalidShapeError(
+            f"{name} are empty (shape {a.shape}); need at least one row and one class",
+            reason="empty", name=name, shape=a.shape, expected="at least one row and one class",
+        )
     return a2
 
-def _as_samples(a: np.ndarray, label: str) -> np.ndarray:
+
+def _as_samples(a: np.ndarray, name: str) -> np.ndarray:
     """() → (1,) view; (N,) unchanged; anything else or empty → error."""
     if a.ndim > 1:
-        raise InvalidShapeError(f"{label} must be a scalar or have shape (N,), got shape {a.shape}")
+        raise InvalidShapeError(
+            f"{name} must be a scalar or have shape (N,), got shape {a.shape}",
+            reason="ndim", name=name, shape=a.shape, expected="() or (N,)",
+        )
     a1 = a.reshape(-1)
     if a1.size == 0:
-        raise InvalidShapeError(f"{label} are empty (shape {a.shape}); need at least one value")
+        raise InvalidShapeError(
+            f"{name} are empty (shape {a.shape}); need at least one value",
+            reason="empty", name=name, shape=a.shape, expected="at least one value",
+        )
     return a1
+
 
 def _row_sum(a2: np.ndarray) -> np.ndarray:
     """Σ_k a[i, k] in one pass, in a's dtype (NaN/inf propagate).
@@ -98,6 +149,7 @@ def _row_sum(a2: np.ndarray) -> np.ndarray:
         return np.add.reduce(a2, axis=1)
     return a2 @ np.ones(a2.shape[1], dtype=a2.dtype)
 
+
 def _row_max(z2: np.ndarray) -> np.ndarray:
     """max_k z[i, k]; NaN propagates.  For few classes a loop over the K columns
     (never over samples) beats numpy's reduction along a short axis."""
@@ -109,6 +161,7 @@ def _row_max(z2: np.ndarray) -> np.ndarray:
         return m
     return z2.max(axis=1)
 
+
 def _split_target(target, ref: np.ndarray, ref_label: str):
     """('labels', array) when target has shape ref.shape[:-1], ('dense', array) when ref.shape."""
     t = _asarray(target, "targets")
@@ -118,8 +171,10 @@ def _split_target(target, ref: np.ndarray, ref_label: str):
         return "labels", t
     raise InvalidShapeError(
         f"targets have shape {t.shape} but {ref_label} have shape {ref.shape}; expected the same shape "
-        f"(one-hot or soft targets) or shape {ref.shape[:-1]} (integer class labels)"
+        f"(one-hot or soft targets) or shape {ref.shape[:-1]} (integer class labels)",
+        reason="mismatch", name="targets", shape=t.shape, expected=(ref.shape, ref.shape[:-1]),
     )
+
 
 def _gather(a2: np.ndarray, lab: np.ndarray) -> np.ndarray:
     """a2[i, lab[i]] for every row, as a new (N,) array."""
@@ -129,6 +184,7 @@ def _gather(a2: np.ndarray, lab: np.ndarray) -> np.ndarray:
         flat += lab
         return np.take(a2.reshape(-1), flat)
     return np.take_along_axis(a2, lab[:, None], axis=1)[:, 0]
+
 
 def _finish(per: np.ndarray, reduction: str, scale: float, single: bool):
     """Reduce per-sample natural-log losses (an array this module owns) and change base."""
@@ -141,13 +197,19 @@ def _finish(per: np.ndarray, reduction: str, scale: float, single: bool):
         total /= per.size
     return total / scale if scale != 1.0 else total
 
-def _underflow_is_fine(kernel):
-    """Underflow to 0 (exp of a very negative logit, the square of 1e-200) is the intended result:
-    a caller's np.errstate(all="raise") must not turn it into FloatingPointError."""
+
+def _ieee_handled(kernel):
+    """Run a kernel under np.errstate(all="ignore").
+
+    Every kernel handles IEEE special values itself, after validating its input:
+    log 0 is −inf (an infinite loss), 0·log 0 is redone as 0, a value beyond the
+    float range is inf, exp of a very negative logit underflows to 0.  A caller's
+    np.errstate must neither warn about those nor turn them into FloatingPointError.
+    """
 
     @functools.wraps(kernel)
     def wrapped(*args, **kwargs):
-        with np.errstate(under="ignore"):
+        with np.errstate(all="ignore"):
             return kernel(*args, **kwargs)
 
     return wrapped

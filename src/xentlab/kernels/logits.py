@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from xentlab.kernels._arrays import (
-    _as_float, _as_rows, _as_samples, _asarray, _finish, _gather, _log_scale, _reduction, _row_max, _row_sum,
-    _underflow_is_fine,
+    _as_float, _as_rows, _as_samples, _finish, _gather, _log_scale, _reduction, _row_max, _row_sum, _ieee_handled,
 )
-from xentlab.kernels.errors import InvalidShapeError
 from xentlab.kernels.validation import (
-    _check_dist, _check_finite, _check_unit, _labels, _raise_first_bad, _rows_and_target, _target_rows,
+    _check_dist, _check_finite, _check_unit, _labels, _raise_first_bad, _rows_and_target, _same_shape_target,
+    _target_rows,
 )
 
 
-@_underflow_is_fine
+@_ieee_handled
 def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean", base: str = "e"):
     """Binary cross-entropy of σ(z) against t, computed from the logit z without forming σ(z).
 
@@ -27,10 +26,7 @@ def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean",
     reduction, scale = _reduction(reduction), _log_scale(base)
     z = _as_float(logits, "logits")
     z1 = _as_samples(z, "logits")
-    t = _asarray(target, "targets")
-    if t.shape != z.shape:
-        raise InvalidShapeError(f"targets have shape {t.shape} but logits have shape {z.shape}; they must match")
-    t1 = _as_samples(_as_float(t, "targets", dtype=z.dtype), "targets")
+    t1 = _as_samples(_same_shape_target(target, z, "logits"), "targets")
     _check_unit(t1, "target")
     _check_finite(z1.reshape(-1, 1), "logit", per_class=False)
     with np.errstate(over="ignore"):  # |z| near the float maximum: the loss is +inf
@@ -44,16 +40,38 @@ def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean",
         per += np.logaddexp(0.0, tz, out=tz)
     return _finish(per, reduction, scale, z.ndim == 0)
 
-def _shifted_logits(z2: np.ndarray, label: str):
+
+def _shifted_logits(z2: np.ndarray, name: str):
     """(m, z − m) with m the row max, after checking every logit is finite."""
     m = _row_max(z2)
     # NaN or +inf reaches the row max; −inf only the global min
     if not (np.isfinite(m.max()) and np.isfinite(z2.min())):
-        _raise_first_bad(z2, label, "finite")
+        _raise_first_bad(z2, name, "finite")
     with np.errstate(over="ignore"):  # a spread beyond the float range: exp gives 0, as it should
         return m, z2 - m[:, None]
 
-@_underflow_is_fine
+
+def _log_row_sum(e: np.ndarray) -> np.ndarray:
+    """log Σ_k e[i, k] for e = exp(z − max z) (so each row's largest entry is exactly 1),
+    to full relative precision even when the sum is 1 plus something tiny.
+
+    log(s) of the rounded sum s = 1 + r loses r once r nears the float's epsilon:
+    logits [0, −50] give s = 1.0 exactly and a loss of 0 instead of 1.9e-22.  Rows
+    with s < 2 have exactly one entry equal to 1 (a second would make s ≥ 2), so
+    there log s = log1p(r) with r the sum of the other entries, summed without the 1.
+    e may be modified (those rows' ones are zeroed in a copy only).
+    """
+    s = _row_sum(e)
+    log_s = np.log(s)
+    near_one = np.flatnonzero(s < 2.0)
+    if near_one.size:
+        rest = e[near_one]  # a copy
+        rest[rest == 1.0] = 0.0
+        log_s[near_one] = np.log1p(_row_sum(rest))
+    return log_s
+
+
+@_ieee_handled
 def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str = "e"):
     """Cross-entropy of softmax(logits) against target, via log-sum-exp.
 
@@ -61,10 +79,12 @@ def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str 
       labels:       E = log s + (m − z_label)
       one-hot/soft: E = (Σ_k t_k)·log s − Σ_k t_k (z_k − m)
     Both terms are ≥ 0, so nothing cancels; logits [1000, −1000, 0] with label 0
-    give exactly 0.0 and with label 1 exactly 2000.0.
+    give exactly 0.0 and with label 1 exactly 2000.0.  Where one class dominates
+    (s < 2), log s is log1p of the other classes' sum, so a loss of 1e-300 keeps
+    its digits (see _log_row_sum).
     """
     reduction, scale = _reduction(reduction), _log_scale(base)
-    z2, single, form, t = _rows_and_target(logits, target, "logits")
+    z2, single, form, t, _ = _rows_and_target(logits, target, "logits")
     n, k = z2.shape
     if form == "labels":
         lab = _labels(t, n, k)
@@ -72,12 +92,12 @@ def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str 
         with np.errstate(over="ignore"):
             gap = np.subtract(m, _gather(z2, lab))  # m − z_label ≥ 0 (+inf if beyond the float range)
         np.exp(e, out=e)
-        per = np.log(_row_sum(e))
+        per = _log_row_sum(e)
         per += gap
         return _finish(per, reduction, scale, single)
 
-    t2 = _target_rows(t, z2)
-    tsum = _check_dist(t2, "targets")
+    t2, t_eps = _target_rows(t, z2)
+    tsum = _check_dist(t2, "targets", eps=t_eps)
     m, e = _shifted_logits(z2, "logits")
     with np.errstate(invalid="ignore"):
         tz = np.einsum("ij,ij->i", t2, e)  # Σ t_k (z_k − m) ≤ 0
@@ -86,12 +106,13 @@ def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str 
             tr = t2[nan_rows]
             tz[nan_rows] = np.where(tr == 0, 0.0, tr * e[nan_rows]).sum(axis=1)
     np.exp(e, out=e)
-    per = np.log(_row_sum(e))
+    per = _log_row_sum(e)
     per *= tsum
     per -= tz
     return _finish(per, reduction, scale, single)
 
-@_underflow_is_fine
+
+@_ieee_handled
 def softmax(logits) -> np.ndarray:
     """exp(z_k) / Σ_j exp(z_j) along the last axis, computed stably (shift by the row max)."""
     z = _as_float(logits, "logits")
@@ -101,12 +122,14 @@ def softmax(logits) -> np.ndarray:
     e /= _row_sum(e)[:, None]
     return e.reshape(z.shape)
 
-@_underflow_is_fine
+
+@_ieee_handled
 def log_softmax(logits) -> np.ndarray:
-    """z_k − log Σ_j exp(z_j) along the last axis, computed stably as (z_k − m) − log Σ_j exp(z_j − m)."""
+    """z_k − log Σ_j exp(z_j) along the last axis, computed stably as (z_k − m) − log Σ_j exp(z_j − m)
+    (the largest class's value, −log Σ_j exp(z_j − m), to full relative precision: see _log_row_sum)."""
     z = _as_float(logits, "logits")
     z2 = _as_rows(z, "logits")
     _, shifted = _shifted_logits(z2, "logits")
-    log_s = np.log(_row_sum(np.exp(shifted)))
+    log_s = _log_row_sum(np.exp(shifted))
     shifted -= log_s[:, None]
     return shifted.reshape(z.shape)

@@ -6,18 +6,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from xentlab.kernels._arrays import (
-    _as_float, _as_samples, _asarray, _finish, _gather, _log_scale, _reduction, _row_sum, _underflow_is_fine,
-)
+from xentlab.kernels._arrays import _as_float, _as_samples, _finish, _gather, _log_scale, _reduction, _row_sum, _ieee_handled
 from xentlab.kernels.errors import InvalidShapeError
 from xentlab.kernels.validation import (
-    _check_dist, _check_finite, _check_unit, _labels, _raise_first_bad, _rows_and_target, _target_rows,
+    _check_dist, _check_finite, _check_unit, _labels, _raise_first_bad, _rows_and_target, _same_shape_target,
+    _target_rows, _tolerance,
 )
+
 
 _SPARSE_K = 32  # from this many classes, one-hot targets skip the log of every probability
 
 
-@_underflow_is_fine
+@_ieee_handled
 def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", check_sum: bool = True, validate: bool = True):
     """Cross-entropy E = −Σ_k t_k log y_k of probabilities against targets.
 
@@ -26,7 +26,8 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
     one-hot matrix is built).
 
     check_sum (keyword only, default True): require every probability row, and
-    every one-hot/soft target row, to sum to 1 within ROW_SUM_TOL.  Pass False
+    every one-hot/soft target row, to sum to 1 within row_sum_tolerance (ROW_SUM_TOL,
+    or K ulps of the values' own dtype when that is more).  Pass False
     to evaluate the formula on rows that legitimately do not sum to 1, such as
     multi-hot targets (t = [0, 1, 0, 1, 0]) or scores that were never
     normalised; values must then still be finite and in [0, 1].
@@ -37,24 +38,24 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
     K values, while the labels path otherwise reads one value per row.
     """
     reduction, scale = _reduction(reduction), _log_scale(base)
-    y2, single, form, t = _rows_and_target(probs, target, "probabilities")
+    y2, single, form, t, eps = _rows_and_target(probs, target, "probabilities")
     n, k = y2.shape
     if form == "labels":
         lab = _labels(t, n, k)
         if validate:
-            _check_dist(y2, "probabilities", check_sum)
+            _check_dist(y2, "probabilities", check_sum, eps=eps)
         per = _gather(y2, lab)
         with np.errstate(divide="ignore"):
             np.log(per, out=per)
         np.subtract(0.0, per, out=per)  # 0 − log 1 = +0.0, never −0.0
         return _finish(per, reduction, scale, single)
 
-    t2 = _target_rows(t, y2)
-    _check_dist(t2, "targets", check_sum)
+    t2, t_eps = _target_rows(t, y2)
+    _check_dist(t2, "targets", check_sum, eps=t_eps)
     if check_sum and k >= _SPARSE_K and np.count_nonzero(t2) == n:
         # Every row sums to ~1, so has a nonzero; n nonzeros means exactly one per
         # row (one-hot, or a single weight): −t_c log y_c, no log of the other classes.
-        _check_dist(y2, "probabilities")
+        _check_dist(y2, "probabilities", eps=eps)
         cls = np.argmax(t2, axis=1)
         with np.errstate(divide="ignore"):
             per = np.log(_gather(y2, cls))
@@ -64,7 +65,7 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
 
     # "≥ 0 and not NaN" for y comes free: log of a negative or NaN is NaN, and so is
     # t·NaN for every t, so such a row's loss is NaN and is examined below.
-    _check_dist(y2, "probabilities", check_sum, check_min=False)
+    _check_dist(y2, "probabilities", check_sum, check_min=False, eps=eps)
     with np.errstate(divide="ignore", invalid="ignore"):
         logy = np.log(y2)
         per = np.einsum("ij,ij->i", t2, logy)
@@ -73,14 +74,15 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
             rows = np.flatnonzero(nan_rows)
             yr = y2[rows]
             if not (yr.min() >= 0):
-                _raise_first_bad(y2, "probabilities", "dist" if check_sum else "unit")
+                _raise_first_bad(y2, "probabilities", "dist" if check_sum else "unit", tol=_tolerance(eps, k))
             # what remains is 0·log 0: redo those rows with xlogy semantics
             tr = t2[rows]
             per[rows] = np.where(tr == 0, 0.0, tr * logy[rows]).sum(axis=1)
     np.subtract(0.0, per, out=per)
     return _finish(per, reduction, scale, single)
 
-@_underflow_is_fine
+
+@_ieee_handled
 def binary_cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e"):
     """E = −[t log y + (1 − t) log(1 − y)] per sample; probs and targets () or (N,), in [0, 1].
 
@@ -90,10 +92,7 @@ def binary_cross_entropy(probs, target, *, reduction: str = "mean", base: str = 
     reduction, scale = _reduction(reduction), _log_scale(base)
     y = _as_float(probs, "probabilities")
     y1 = _as_samples(y, "probabilities")
-    t = _asarray(target, "targets")
-    if t.shape != y.shape:
-        raise InvalidShapeError(f"targets have shape {t.shape} but probabilities have shape {y.shape}; they must match")
-    t1 = _as_samples(_as_float(t, "targets", dtype=y.dtype), "targets")
+    t1 = _as_samples(_same_shape_target(target, y, "probabilities"), "targets")
     _check_unit(t1, "target")
     _check_unit(y1, "probability")
     # t·log y + (1 − t)·log(1 − y), in three buffers (each new temporary costs page faults)
@@ -118,7 +117,8 @@ def binary_cross_entropy(probs, target, *, reduction: str = "mean", base: str = 
     np.subtract(0.0, per, out=per)
     return _finish(per, reduction, scale, y.ndim == 0)
 
-@_underflow_is_fine
+
+@_ieee_handled
 def sse(pred, target, *, half: bool = False, reduction: str = "sum"):
     """Sum of squared errors Σ_k (y_k − t_k)² per sample (times ½ with half=True).
 
@@ -126,7 +126,7 @@ def sse(pred, target, *, half: bool = False, reduction: str = "sum"):
     not sum to 1.  target may also be integer labels (then t is one-hot).
     """
     reduction = _reduction(reduction)
-    y2, single, form, t = _rows_and_target(pred, target, "predictions")
+    y2, single, form, t, _ = _rows_and_target(pred, target, "predictions")
     n, k = y2.shape
     if form == "labels":
         lab = _labels(t, n, k)
@@ -134,7 +134,7 @@ def sse(pred, target, *, half: bool = False, reduction: str = "sum"):
         diff = np.array(y2, copy=True, order="C")
         diff.reshape(-1)[lab + np.arange(0, n * k, k)] -= 1.0
     else:
-        t2 = _target_rows(t, y2)
+        t2 = _target_rows(t, y2)[0]
         with np.errstate(over="ignore", invalid="ignore"):
             diff = np.subtract(y2, t2)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -149,6 +149,7 @@ def sse(pred, target, *, half: bool = False, reduction: str = "sum"):
         per *= 0.5
     return _finish(per, reduction, 1.0, single)
 
+
 class TokenLoss(NamedTuple):
     """Result of :func:`token_loss`."""
 
@@ -156,27 +157,36 @@ class TokenLoss(NamedTuple):
     perplexity: float  # exp(mean loss in nats) = (Π p_i)^(−1/T); the same number in every base
     per_token: np.ndarray  # −log p_i, in the requested base
 
-@_underflow_is_fine
+
+@_ieee_handled
 def token_loss(p, *, base: str = "e") -> TokenLoss:
     """Mean next-token loss and perplexity from the probability each target token received.
 
     p: 1-D array of T probabilities.  A token with p = 0 gives an infinite loss
     and perplexity (no warning).  With base "2" the loss is in bits and the
-    perplexity is still 2**bits = e**nats.
+    perplexity is still 2**bits = e**nats.  The logs are taken in float64 for every
+    input: the perplexity exp(mean) turns the mean's absolute error into a relative
+    one, which float32 logs (±3e-6 at 50 nats) would make visible.  per_token has
+    the input's dtype.
     """
     scale = _log_scale(base)
-    a = _as_float(p, "token probabilities")
+    name = "token probabilities"
+    a = _as_float(p, name)
     if a.ndim != 1:
-        raise InvalidShapeError(f"token probabilities must have shape (T,), got shape {a.shape}")
+        raise InvalidShapeError(
+            f"{name} must have shape (T,), got shape {a.shape}", reason="ndim", name=name, shape=a.shape,
+            expected="(T,)",
+        )
     if a.size == 0:
-        raise InvalidShapeError("token probabilities are empty (shape (0,)); need at least one token")
+        raise InvalidShapeError(
+            f"{name} are empty (shape (0,)); need at least one token", reason="empty", name=name, shape=a.shape,
+            expected="at least one token",
+        )
     _check_unit(a, "token probability")
-    with np.errstate(divide="ignore"):
-        per = np.log(a)
+    per = np.log(a, dtype=np.float64)
     np.subtract(0.0, per, out=per)
-    nats = float(np.mean(per, dtype=np.float64))
-    with np.errstate(over="ignore"):
-        perplexity = float(np.exp(np.float64(nats)))  # inf once the mean loss passes ~709.78 nats
+    nats = float(np.add.reduce(per)) / per.size
+    perplexity = float(np.exp(np.float64(nats)))  # inf once the mean loss passes ~709.78 nats
     if scale != 1.0:
         np.divide(per, scale, out=per)
-    return TokenLoss(nats / scale, perplexity, per)
+    return TokenLoss(nats / scale, perplexity, per.astype(a.dtype, copy=False))

@@ -1,13 +1,37 @@
-"""Input checks: whole-array reductions first; the offending row is searched for only once one failed."""
+"""Input checks: whole-array reductions first; the offending row is searched for only once one failed.
+
+Every check raises one of the errors in ``xentlab.kernels.errors`` with a one-line
+message naming the 0-based row, the class and the value, and the same details as
+attributes.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from xentlab.kernels._arrays import _as_float, _as_rows, _asarray, _fmt, _fmt_tol, _row_sum, _split_target
+from xentlab.kernels._arrays import (
+    _as_float, _as_float_and_eps, _as_rows, _asarray, _fmt, _fmt_tol, _ieee_handled, _row_sum, _split_target,
+)
 from xentlab.kernels.errors import InvalidLabelError, InvalidShapeError, InvalidValueError, RowSumError
 
-ROW_SUM_TOL = 1e-6  # |Σ_k y_k − 1| allowed for a probability (or soft-target) row
+ROW_SUM_TOL = 1e-6  # |Σ_k y_k − 1| allowed for a probability (or soft-target) row, at least
+
+
+def row_sum_tolerance(dtype, classes: int) -> float:
+    """How far from 1 a row of `classes` probabilities given in `dtype` may sum.
+
+    ROW_SUM_TOL, or one ulp of 1 (the dtype's eps) per class when that is more:
+    rounding K values to a dtype moves their sum by up to K/2 ulps, and computing
+    a softmax in it (a sum of K terms, then K divisions) by up to about K.  So
+    float64 keeps 1e-6 for any K below 4e9; float32 from K = 9 on allows K·1.2e-7;
+    float16 allows K·9.8e-4.  Integers are exact: ROW_SUM_TOL.
+    """
+    dtype = np.dtype(dtype)
+    return _tolerance(float(np.finfo(dtype).eps) if dtype.kind == "f" else 0.0, classes)
+
+
+def _tolerance(eps: float, classes: int) -> float:
+    return max(ROW_SUM_TOL, classes * eps)
 
 
 # Non-negative IEEE floats order exactly like their bit patterns read as unsigned
@@ -19,11 +43,13 @@ _UNIT_BITS = {
     np.dtype(np.float32): (np.uint32, np.uint32(0x3F800000)),
 }
 
+
 def _all_in_unit_interval(a: np.ndarray) -> bool:
     utype, one = _UNIT_BITS[a.dtype]
     return bool(a.view(utype).max() <= one)
 
-def _raise_first_bad(a2: np.ndarray, label: str, mode: str, per_class: bool = True, tol: float = ROW_SUM_TOL) -> None:
+
+def _raise_first_bad(a2: np.ndarray, name: str, mode: str, per_class: bool = True, tol: float = ROW_SUM_TOL) -> None:
     """Find the first offending row of a 2-D array and raise; return if nothing is wrong.
 
     mode: "finite" (values must be finite), "unit" (also in [0, 1]) or "dist"
@@ -49,65 +75,87 @@ def _raise_first_bad(a2: np.ndarray, label: str, mode: str, per_class: bool = Tr
     if row_finite[i] or row_range[i]:
         cols = bad_finite[i] if row_finite[i] else bad_range[i]
         k = int(np.argmax(cols))
+        value = float(a2[i, k])
         rule = "values must be finite" if row_finite[i] else "values must lie in [0, 1]"
+        details = dict(
+            reason="not_finite" if row_finite[i] else "outside_unit_interval", name=name, row=i,
+            column=k if per_class else None, value=value,
+        )
         if per_class:
-            raise InvalidValueError(f"{label} in row {i} contain {_fmt(a2[i, k])} at class {k}; {rule}")
-        raise InvalidValueError(f"{label} in row {i} is {_fmt(a2[i, k])}; {rule}")
-    raise RowSumError(f"{label} in row {i} sum to {_fmt(sums[i])}, not 1 (within {_fmt_tol(tol)})")
+            raise InvalidValueError(f"{name} in row {i} contain {_fmt(value)} at class {k}; {rule}", **details)
+        raise InvalidValueError(f"{name} in row {i} is {_fmt(value)}; {rule}", **details)
+    total = float(sums[i])
+    raise RowSumError(
+        f"{name} in row {i} sum to {_fmt(total)}, not 1 (within {_fmt_tol(tol)})",
+        reason="row_sum", name=name, row=i, total=total, tolerance=tol,
+    )
 
-def _sums_to_one(a2: np.ndarray, s: np.ndarray) -> bool:
-    """Every row sum s within ROW_SUM_TOL of 1?  Rows that fail in a's own
+
+def _sums_to_one(a2: np.ndarray, s: np.ndarray, tol: float) -> bool:
+    """Every row sum s within tol of 1?  Rows that fail in a's own
     (float32) precision are re-summed exactly in float64 before they count."""
-    if s.min() >= 1.0 - ROW_SUM_TOL and s.max() <= 1.0 + ROW_SUM_TOL:  # NaN fails
+    if s.min() >= 1.0 - tol and s.max() <= 1.0 + tol:  # NaN fails
         return True
     with np.errstate(invalid="ignore"):
-        suspect = np.flatnonzero(~(np.abs(s - 1.0) <= ROW_SUM_TOL))
+        suspect = np.flatnonzero(~(np.abs(s - 1.0) <= tol))
     exact = np.add.reduce(a2[suspect], axis=1, dtype=np.float64)
-    return bool(np.all(np.abs(exact - 1.0) <= ROW_SUM_TOL))
+    return bool(np.all(np.abs(exact - 1.0) <= tol))
 
-def _check_dist(a2: np.ndarray, label: str, check_sum: bool = True, check_min: bool = True) -> np.ndarray | None:
+
+def _check_dist(
+    a2: np.ndarray, name: str, check_sum: bool = True, check_min: bool = True, eps: float = 0.0
+) -> np.ndarray | None:
     """Rows of probabilities: finite, ≥ 0 and summing to 1 (or, without check_sum, in [0, 1]).
 
-    Fast path: one minimum and one row sum.  A NaN anywhere makes the minimum
-    NaN; +inf makes its row sum inf; with every value ≥ 0 and every row summing
-    to 1 no value can exceed 1.  check_min=False leaves "≥ 0 and not NaN" to a
-    caller whose computation exposes it anyway.  Returns the row sums (None
-    without check_sum).
+    The sum tolerance is ROW_SUM_TOL, or K ulps when the values came in a dtype whose
+    epsilon `eps` makes that more (row_sum_tolerance).  Fast path: one minimum and
+    one row sum.  A NaN anywhere makes the minimum NaN; +inf makes its row sum inf;
+    with every value ≥ 0 and every row summing to 1 no value can exceed 1 + tol.
+    check_min=False leaves "≥ 0 and not NaN" to a caller whose computation exposes
+    it anyway.  Returns the row sums (None without check_sum).
     """
+    tol = _tolerance(eps, a2.shape[1])
     if check_sum:
         s = _row_sum(a2)
-        ok = (not check_min or a2.min() >= 0) and _sums_to_one(a2, s)
+        ok = (not check_min or a2.min() >= 0) and _sums_to_one(a2, s, tol)
     else:
         s = None
         ok = _all_in_unit_interval(a2)
     if not ok:
-        _raise_first_bad(a2, label, "dist" if check_sum else "unit")
+        _raise_first_bad(a2, name, "dist" if check_sum else "unit", tol=tol)
     return s
 
-def _check_unit(a1: np.ndarray, label: str) -> None:
+
+def _check_unit(a1: np.ndarray, name: str) -> None:
     """Per-sample values (N,) that must be finite and in [0, 1]."""
     if not _all_in_unit_interval(a1):
-        _raise_first_bad(a1.reshape(-1, 1), label, "unit", per_class=False)
+        _raise_first_bad(a1.reshape(-1, 1), name, "unit", per_class=False)
 
-def _check_finite(a2: np.ndarray, label: str, per_class: bool = True) -> None:
+
+def _check_finite(a2: np.ndarray, name: str, per_class: bool = True) -> None:
     mn, mx = a2.min(), a2.max()
     if not (np.isfinite(mn) and np.isfinite(mx)):
-        _raise_first_bad(a2, label, "finite", per_class=per_class)
+        _raise_first_bad(a2, name, "finite", per_class=per_class)
+
 
 def _labels(target, n: int, k: int) -> np.ndarray:
     """Integer class labels (n,) in 0..k-1, as intp."""
-    lab = _asarray(target, "target labels").reshape(-1)
+    lab = _asarray(target, "target labels", InvalidLabelError).reshape(-1)
     kind = lab.dtype.kind
     if kind == "f":
         with np.errstate(invalid="ignore"):
             bad = ~(lab == np.floor(lab))  # NaN and ±inf are bad too
         if bad.any():
             i = int(np.argmax(bad))
-            raise InvalidLabelError(f"target label in row {i} is {_fmt(lab[i])}, not an integer class index")
+            raise InvalidLabelError(
+                f"target label in row {i} is {_fmt(lab[i])}, not an integer class index",
+                reason="not_integer", name="target labels", row=i, value=float(lab[i]), classes=k,
+            )
     elif kind not in "iu":
         raise InvalidLabelError(
             f"target labels must be integer class indices, got dtype {lab.dtype}"
-            + (" (booleans are not labels)" if kind == "b" else "")
+            + (" (booleans are not labels)" if kind == "b" else ""),
+            reason="dtype", name="target labels", dtype=str(lab.dtype),
         )
     if kind == "f":
         in_range = lab.min() >= 0 and lab.max() < k
@@ -115,42 +163,72 @@ def _labels(target, n: int, k: int) -> np.ndarray:
         in_range = lab.view(lab.dtype.str.replace("i", "u")).max() < k  # same byte order
     if not in_range:
         i = int(np.argmax((lab < 0) | (lab >= k)))
+        value = lab[i].item()
         raise InvalidLabelError(
-            f"target label in row {i} is {_fmt(lab[i])}, outside 0..{k - 1} for {k} classes"
+            f"target label in row {i} is {_fmt(lab[i])}, outside 0..{k - 1} for {k} classes",
+            reason="out_of_range", name="target labels", row=i, value=value, classes=k,
         )
     return lab.astype(np.intp, copy=False)
 
-def _rows_and_target(values, target, label: str):
+
+def _rows_and_target(values, target, name: str):
     """The start of every row kernel: (values as float rows (N, K), whether they were one
-    sample, "labels" | "dense", target as an array), shapes checked."""
-    a = _as_float(values, label)
-    rows = _as_rows(a, label)
-    form, t = _split_target(target, a, label)
-    return rows, a.ndim == 1, form, t
+    sample, "labels" | "dense", target as an array, the eps of the values' own dtype),
+    shapes checked."""
+    a, eps = _as_float_and_eps(values, name)
+    rows = _as_rows(a, name)
+    form, t = _split_target(target, a, name)
+    return rows, a.ndim == 1, form, t, eps
 
-def _target_rows(t, like: np.ndarray) -> np.ndarray:
-    """One-hot or soft targets as float rows of like's dtype."""
-    return _as_rows(_as_float(t, "targets", dtype=like.dtype), "targets")
 
+def _target_rows(t, like: np.ndarray) -> tuple[np.ndarray, float]:
+    """One-hot or soft targets as float rows of like's dtype, and the eps of their own dtype."""
+    t, eps = _as_float_and_eps(t, "targets", dtype=like.dtype)
+    return _as_rows(t, "targets"), eps
+
+
+def _same_shape_target(target, values: np.ndarray, name: str) -> np.ndarray:
+    """Per-sample targets of exactly values' shape, as floats of values' dtype."""
+    t = _asarray(target, "targets")
+    if t.shape != values.shape:
+        raise InvalidShapeError(
+            f"targets have shape {t.shape} but {name} have shape {values.shape}; they must match",
+            reason="mismatch", name="targets", shape=t.shape, expected=values.shape,
+        )
+    return _as_float(t, "targets", dtype=values.dtype)
+
+
+@_ieee_handled
 def validate_probs(probs, *, check_sum: bool = True, name: str = "probabilities") -> np.ndarray:
     """Return probs as a float array after checking it: shape (K,) or (N, K),
-    non-empty, finite, ≥ 0, each row summing to 1 within ROW_SUM_TOL (or, with
-    check_sum=False, each value in [0, 1]).  name is what messages call it."""
-    y = _as_float(probs, name)
-    _check_dist(_as_rows(y, name), name, check_sum)
+    non-empty, finite, ≥ 0, each row summing to 1 within row_sum_tolerance (or,
+    with check_sum=False, each value in [0, 1]).  name is what messages call it."""
+    y, eps = _as_float_and_eps(probs, name)
+    _check_dist(_as_rows(y, name), name, check_sum, eps=eps)
     return y
 
+
+@_ieee_handled
 def validate_logits(logits, *, name: str = "logits") -> np.ndarray:
     """Return logits as a float array after checking shape (K,)/(N, K), non-empty and finite."""
-    z = _as_float(logits, name)
+    z = _as_float_and_eps(logits, name)[0]
     _check_finite(_as_rows(z, name), name)
     return z
 
+
+@_ieee_handled
 def validate_labels(labels, classes: int) -> np.ndarray:
     """Return integer class labels (shape () or (N,)) as intp after checking they lie in 0..classes-1."""
-    lab = _asarray(labels, "target labels")
+    name = "target labels"
+    lab = _asarray(labels, name, InvalidLabelError)
     if lab.ndim > 1:
-        raise InvalidShapeError(f"target labels must be a scalar or have shape (N,), got shape {lab.shape}")
+        raise InvalidShapeError(
+            f"{name} must be a scalar or have shape (N,), got shape {lab.shape}",
+            reason="ndim", name=name, shape=lab.shape, expected="() or (N,)",
+        )
     if lab.size == 0:
-        raise InvalidShapeError(f"target labels are empty (shape {lab.shape})")
+        raise InvalidShapeError(
+            f"{name} are empty (shape {lab.shape})", reason="empty", name=name, shape=lab.shape,
+            expected="at least one label",
+        )
     return _labels(lab, lab.size, classes).reshape(lab.shape)
