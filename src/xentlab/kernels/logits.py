@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from xentlab.kernels._arrays import (
-    _as_float, _as_rows, _as_samples, _finish, _gather, _log_scale, _reduction, _row_max, _row_sum, _ieee_handled,
+    _as_float, _as_rows, _as_samples, _finish, _gather, _ieee_handled, _log_scale, _reduction, _row_max, _row_sum,
 )
 from xentlab.kernels.validation import (
     _check_dist, _check_finite, _check_unit, _labels, _raise_first_bad, _rows_and_target, _same_shape_target,
@@ -17,11 +17,12 @@ from xentlab.kernels.validation import (
 def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean", base: str = "e"):
     """Binary cross-entropy of σ(z) against t, computed from the logit z without forming σ(z).
 
-    E = logaddexp(0, z) − t·z, evaluated as
-        (1 − t)·z + logaddexp(0, −z)   for z > 0
-        −t·z      + logaddexp(0,  z)   for z ≤ 0
-    so that both terms are ≥ 0 and nothing cancels: full relative accuracy
-    for any |z|.  z = 1000, t = 1 gives exactly 0; z = −1000, t = 1 gives 1000.
+    E = softplus(z) − t·z, softplus(x) = log(1 + e^x) = logaddexp(0, x), evaluated as
+        (1 − t)·z + softplus(−z)   for z > 0
+        −t·z      + softplus(z)    for z ≤ 0
+    so that both terms are ≥ 0 and nothing cancels, and softplus(−|z|) is
+    log1p(e^−|z|): full relative accuracy for any |z| (z = 40, t = 1 gives
+    4.2e-18).  z = 1000, t = 1 gives exactly 0; z = −1000, t = 1 gives 1000.
     """
     reduction, scale = _reduction(reduction), _log_scale(base)
     z = _as_float(logits, "logits")

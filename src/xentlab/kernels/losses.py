@@ -6,7 +6,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from xentlab.kernels._arrays import _as_float, _as_samples, _finish, _gather, _log_scale, _reduction, _row_sum, _ieee_handled
+from xentlab.kernels._arrays import (
+    _as_float, _as_samples, _finish, _gather, _ieee_handled, _log_scale, _reduction, _row_sum,
+)
 from xentlab.kernels.errors import InvalidShapeError
 from xentlab.kernels.validation import (
     _check_dist, _check_finite, _check_unit, _labels, _raise_first_bad, _rows_and_target, _same_shape_target,
@@ -99,13 +101,9 @@ def binary_cross_entropy(probs, target, *, reduction: str = "mean", base: str = 
     with np.errstate(divide="ignore", invalid="ignore"):
         per = np.log(y1)
         per *= t1
-        log_1my = np.subtract(1.0, y1)  # u = fl(1 − y)
-        work = np.subtract(1.0, log_1my)
-        work -= y1
-        work /= log_1my  # δ/u, δ = (1 − u) − y exactly; NaN at y = 1
-        np.log(log_1my, out=log_1my)
-        log_1my += work  # log(1 − y) = log u + δ/u: accurate for small y, unlike log(1 − y)
-        np.subtract(1.0, t1, out=work)
+        log_1my = np.negative(y1)
+        np.log1p(log_1my, out=log_1my)  # log(1 − y) as log1p(−y): 1 − y would round y = 1e-20 away
+        work = np.subtract(1.0, t1)
         work *= log_1my
         per += work
         nan_rows = np.isnan(per)  # y = 0 or y = 1: redo with xlogy semantics
