@@ -15,7 +15,7 @@ REDUCTIONS = ("mean", "sum", "none")
 
 _LN = {"e": 1.0, "2": math.log(2.0), "10": math.log(10.0)}
 _SMALL_K = 16  # up to this many classes, a row max is faster column by column
-_PAIRWISE_K = 64  # float32 rows longer than this are summed pairwise (accuracy)
+_PAIRWISE_K = 64  # rows longer than this are summed pairwise (accuracy, and as fast there)
 
 
 def _reduction(reduction: str) -> str:
@@ -137,15 +137,15 @@ def _as_samples(a: np.ndarray, name: str) -> np.ndarray:
 def _row_sum(a2: np.ndarray) -> np.ndarray:
     """Σ_k a[i, k] in one pass, in a's dtype (NaN/inf propagate).
 
-    einsum("ij->i") is numpy's fastest row sum that stays out of BLAS: about 5x
-    ``a.sum(axis=1)`` on short rows and on a par with it on long ones.  A BLAS
-    matrix-vector product with ones is faster still when a core is free, but on a
-    machine whose cores are all busy its second thread waits for one: the same
-    call took 0.12 ms or 7 ms.  Long float32 rows use numpy's pairwise sum
-    instead: a running float32 sum drifts by ~1e-6 at a 50k vocabulary, pairwise
-    stays ~1e-7 (log-sum-exp reads this sum).
+    Short rows: einsum("ij->i"), numpy's fastest row sum that stays out of BLAS
+    (about 5x ``a.sum(axis=1)`` at K = 10).  A BLAS matrix-vector product with
+    ones is faster still when a core is free, but on a machine whose cores are
+    all busy its second thread waits for one: the same call took 0.12 ms or 7 ms.
+    Long rows: numpy's pairwise sum, as fast there and more accurate (a running
+    float32 sum drifts by ~1e-6 at a 50k vocabulary, pairwise stays ~1e-7;
+    log-sum-exp reads this sum).
     """
-    if a2.dtype == np.float32 and a2.shape[1] > _PAIRWISE_K:
+    if a2.shape[1] > _PAIRWISE_K:
         return np.add.reduce(a2, axis=1)
     return np.einsum("ij->i", a2)
 
@@ -182,17 +182,23 @@ def _gather(a2: np.ndarray, lab: np.ndarray) -> np.ndarray:
     if a2.flags.c_contiguous:
         flat = np.arange(0, n * k, k)
         flat += lab
-        return np.take(a2.reshape(-1), flat)
+        return a2.reshape(-1)[flat]  # 1-D fancy indexing: faster than np.take or a 2-D index here
     return np.take_along_axis(a2, lab[:, None], axis=1)[:, 0]
 
 
-def _finish(per: np.ndarray, reduction: str, scale: float, single: bool):
-    """Reduce per-sample natural-log losses (an array this module owns) and change base."""
+def _finish(per: np.ndarray, reduction: str, scale: float, single: bool, negate: bool = False):
+    """Reduce per-sample natural-log losses (an array the kernel owns) and change base.
+    negate: per holds the log-probabilities, whose negatives are the losses (negating
+    the one total is cheaper than negating every sample)."""
     if reduction == "none":
+        if negate:
+            np.subtract(0.0, per, out=per)  # 0 − log 1 = +0.0, never −0.0
         if scale != 1.0:
             np.divide(per, scale, out=per)
         return float(per[0]) if single else per
     total = float(np.add.reduce(per, dtype=np.float64))  # what np.sum/np.mean do, without their wrappers
+    if negate:
+        total = 0.0 - total
     if reduction == "mean":
         total /= per.size
     return total / scale if scale != 1.0 else total

@@ -30,15 +30,15 @@ def binary_cross_entropy_with_logits(logits, target, *, reduction: str = "mean",
     t1 = _as_samples(_same_shape_target(target, z, "logits"), "targets")
     _check_unit(t1, "target")
     _check_finite(z1.reshape(-1, 1), "logit", per_class=False)
-    with np.errstate(over="ignore"):  # |z| near the float maximum: the loss is +inf
-        per = np.subtract(1.0, t1)
-        per *= z1  # (1 − t)·z, used where z > 0
-        tz = np.multiply(t1, z1)
-        np.negative(tz, out=tz)  # −t·z, used where z ≤ 0
-        np.copyto(per, tz, where=z1 <= 0)
-        np.abs(z1, out=tz)
-        np.negative(tz, out=tz)
-        per += np.logaddexp(0.0, tz, out=tz)
+    # expected here (see _ieee_handled): |z| near the float maximum gives an infinite loss
+    per = np.subtract(1.0, t1)
+    per *= z1  # (1 − t)·z, used where z > 0
+    tz = np.multiply(t1, z1)
+    np.negative(tz, out=tz)  # −t·z, used where z ≤ 0
+    np.copyto(per, tz, where=z1 <= 0)
+    np.abs(z1, out=tz)
+    np.negative(tz, out=tz)
+    per += np.logaddexp(0.0, tz, out=tz)
     return _finish(per, reduction, scale, z.ndim == 0)
 
 
@@ -48,8 +48,8 @@ def _shifted_logits(z2: np.ndarray, name: str):
     # NaN or +inf reaches the row max; −inf only the global min
     if not (np.isfinite(m.max()) and np.isfinite(z2.min())):
         _raise_first_bad(z2, name, "finite")
-    with np.errstate(over="ignore"):  # a spread beyond the float range: exp gives 0, as it should
-        return m, z2 - m[:, None]
+    # expected here (see _ieee_handled): a spread beyond the float range is −inf; exp gives 0, as it should
+    return m, z2 - m[:, None]
 
 
 def _log_row_sum(e: np.ndarray) -> np.ndarray:
@@ -90,8 +90,7 @@ def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str 
     if form == "labels":
         lab = _labels(t, n, k)
         m, e = _shifted_logits(z2, "logits")
-        with np.errstate(over="ignore"):
-            gap = np.subtract(m, _gather(z2, lab))  # m − z_label ≥ 0 (+inf if beyond the float range)
+        gap = np.subtract(m, _gather(z2, lab))  # m − z_label ≥ 0 (+inf beyond the float range: see _ieee_handled)
         np.exp(e, out=e)
         per = _log_row_sum(e)
         per += gap
@@ -100,12 +99,12 @@ def softmax_cross_entropy(logits, target, *, reduction: str = "mean", base: str 
     t2, t_eps = _target_rows(t, z2)
     tsum = _check_dist(t2, "targets", eps=t_eps)
     m, e = _shifted_logits(z2, "logits")
-    with np.errstate(invalid="ignore"):
-        tz = np.einsum("ij,ij->i", t2, e)  # Σ t_k (z_k − m) ≤ 0
-        nan_rows = np.isnan(tz)  # 0·(−inf): a logit spread beyond the float range
-        if nan_rows.any():
-            tr = t2[nan_rows]
-            tz[nan_rows] = np.where(tr == 0, 0.0, tr * e[nan_rows]).sum(axis=1)
+    # expected here (see _ieee_handled): 0·inf = nan, redone below
+    tz = np.einsum("ij,ij->i", t2, e)  # Σ t_k (z_k − m) ≤ 0
+    nan_rows = np.isnan(tz)  # 0·(−inf): a logit spread beyond the float range
+    if nan_rows.any():
+        tr = t2[nan_rows]
+        tz[nan_rows] = np.where(tr == 0, 0.0, tr * e[nan_rows]).sum(axis=1)
     np.exp(e, out=e)
     per = _log_row_sum(e)
     per *= tsum

@@ -47,10 +47,8 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
         if validate:
             _check_dist(y2, "probabilities", check_sum, eps=eps)
         per = _gather(y2, lab)
-        with np.errstate(divide="ignore"):
-            np.log(per, out=per)
-        np.subtract(0.0, per, out=per)  # 0 − log 1 = +0.0, never −0.0
-        return _finish(per, reduction, scale, single)
+        np.log(per, out=per)  # log 0 = −inf is expected (see _ieee_handled)
+        return _finish(per, reduction, scale, single, negate=True)
 
     t2, t_eps = _target_rows(t, y2)
     _check_dist(t2, "targets", check_sum, eps=t_eps)
@@ -59,8 +57,8 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
         # row (one-hot, or a single weight): −t_c log y_c, no log of the other classes.
         _check_dist(y2, "probabilities", eps=eps)
         cls = np.argmax(t2, axis=1)
-        with np.errstate(divide="ignore"):
-            per = np.log(_gather(y2, cls))
+        # expected here (see _ieee_handled): log 0 = −inf
+        per = np.log(_gather(y2, cls))
         per *= _gather(t2, cls)
         np.subtract(0.0, per, out=per)
         return _finish(per, reduction, scale, single)
@@ -68,18 +66,18 @@ def cross_entropy(probs, target, *, reduction: str = "mean", base: str = "e", ch
     # "≥ 0 and not NaN" for y comes free: log of a negative or NaN is NaN, and so is
     # t·NaN for every t, so such a row's loss is NaN and is examined below.
     _check_dist(y2, "probabilities", check_sum, check_min=False, eps=eps)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logy = np.log(y2)
-        per = np.einsum("ij,ij->i", t2, logy)
-        nan_rows = np.isnan(per)
-        if nan_rows.any():
-            rows = np.flatnonzero(nan_rows)
-            yr = y2[rows]
-            if not (yr.min() >= 0):
-                _raise_first_bad(y2, "probabilities", "dist" if check_sum else "unit", tol=_tolerance(eps, k))
-            # what remains is 0·log 0: redo those rows with xlogy semantics
-            tr = t2[rows]
-            per[rows] = np.where(tr == 0, 0.0, tr * logy[rows]).sum(axis=1)
+    # expected here (see _ieee_handled): log 0 = −inf; 0·inf = nan, redone below
+    logy = np.log(y2)
+    per = np.einsum("ij,ij->i", t2, logy)
+    nan_rows = np.isnan(per)
+    if nan_rows.any():
+        rows = np.flatnonzero(nan_rows)
+        yr = y2[rows]
+        if not (yr.min() >= 0):
+            _raise_first_bad(y2, "probabilities", "dist" if check_sum else "unit", tol=_tolerance(eps, k))
+        # what remains is 0·log 0: redo those rows with xlogy semantics
+        tr = t2[rows]
+        per[rows] = np.where(tr == 0, 0.0, tr * logy[rows]).sum(axis=1)
     np.subtract(0.0, per, out=per)
     return _finish(per, reduction, scale, single)
 
@@ -98,20 +96,20 @@ def binary_cross_entropy(probs, target, *, reduction: str = "mean", base: str = 
     _check_unit(t1, "target")
     _check_unit(y1, "probability")
     # t·log y + (1 − t)·log(1 − y), in three buffers (each new temporary costs page faults)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per = np.log(y1)
-        per *= t1
-        log_1my = np.negative(y1)
-        np.log1p(log_1my, out=log_1my)  # log(1 − y) as log1p(−y): 1 − y would round y = 1e-20 away
-        work = np.subtract(1.0, t1)
-        work *= log_1my
-        per += work
-        nan_rows = np.isnan(per)  # y = 0 or y = 1: redo with xlogy semantics
-        if nan_rows.any():
-            tt, yy = t1[nan_rows], y1[nan_rows]
-            per[nan_rows] = np.where(tt == 0, 0.0, tt * np.log(yy)) + np.where(
-                tt == 1, 0.0, (1.0 - tt) * np.log1p(-yy)
-            )
+    # expected here (see _ieee_handled): log 0 = −inf; 0·inf = nan, redone below
+    per = np.log(y1)
+    per *= t1
+    log_1my = np.negative(y1)
+    np.log1p(log_1my, out=log_1my)  # log(1 − y) as log1p(−y): 1 − y would round y = 1e-20 away
+    work = np.subtract(1.0, t1)
+    work *= log_1my
+    per += work
+    nan_rows = np.isnan(per)  # y = 0 or y = 1: redo with xlogy semantics
+    if nan_rows.any():
+        tt, yy = t1[nan_rows], y1[nan_rows]
+        per[nan_rows] = np.where(tt == 0, 0.0, tt * np.log(yy)) + np.where(
+            tt == 1, 0.0, (1.0 - tt) * np.log1p(-yy)
+        )
     np.subtract(0.0, per, out=per)
     return _finish(per, reduction, scale, y.ndim == 0)
 
@@ -133,11 +131,11 @@ def sse(pred, target, *, half: bool = False, reduction: str = "sum"):
         diff.reshape(-1)[lab + np.arange(0, n * k, k)] -= 1.0
     else:
         t2 = _target_rows(t, y2)[0]
-        with np.errstate(over="ignore", invalid="ignore"):
-            diff = np.subtract(y2, t2)
-    with np.errstate(over="ignore", invalid="ignore"):
-        np.square(diff, out=diff)  # diff is ours; squaring in place saves a temporary
-        per = _row_sum(diff)
+        diff = np.subtract(y2, t2)
+    # expected here (see _ieee_handled): a difference or square beyond the float range is inf (NaN/inf input
+    # is caught below)
+    np.square(diff, out=diff)  # diff is ours; squaring in place saves a temporary
+    per = _row_sum(diff)
     # NaN or inf anywhere in a row reaches that row's sum; a finite-but-huge input may overflow to inf
     if not np.isfinite(per).all():
         _check_finite(y2, "predictions")

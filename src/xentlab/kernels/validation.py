@@ -7,6 +7,8 @@ attributes.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from xentlab.kernels._arrays import (
@@ -138,6 +140,12 @@ def _check_finite(a2: np.ndarray, name: str, per_class: bool = True) -> None:
         _raise_first_bad(a2, name, "finite", per_class=per_class)
 
 
+@functools.lru_cache(maxsize=None)
+def _unsigned(dtype: np.dtype) -> np.dtype:
+    """The unsigned integer dtype of the same size and byte order."""
+    return np.dtype(dtype.str.replace("i", "u"))
+
+
 def _labels(target, n: int, k: int) -> np.ndarray:
     """Integer class labels (n,) in 0..k-1, as intp."""
     lab = _asarray(target, "target labels", InvalidLabelError).reshape(-1)
@@ -160,7 +168,7 @@ def _labels(target, n: int, k: int) -> np.ndarray:
     if kind == "f":
         in_range = lab.min() >= 0 and lab.max() < k
     else:  # a negative label reads as a huge unsigned one: one pass checks both ends
-        in_range = lab.view(lab.dtype.str.replace("i", "u")).max() < k  # same byte order
+        in_range = lab.view(_unsigned(lab.dtype)).max() < k
     if not in_range:
         i = int(np.argmax((lab < 0) | (lab >= k)))
         value = lab[i].item()
