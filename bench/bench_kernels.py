@@ -22,7 +22,6 @@ the script exits 0 either way.  The exactness table follows (kernel_exactness.py
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import time
@@ -35,6 +34,7 @@ from xentlab import kernels as xk
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import kernel_exactness  # noqa: E402
+from kernel_exactness import sk_metrics, special, torch  # noqa: E402  (None where not installed)
 
 TARGET = 1.3
 RETRIES = 3
@@ -44,18 +44,6 @@ CONFIGS = [  # (N, K, dtype, repeats, which cases)
     (2048, 50257, np.float32, 12, "all"),
     (2048, 50257, np.float64, 12, "contract"),  # 0.8 GB per array: the contract rows only
 ]
-
-
-def _optional(name):
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-special = _optional("scipy.special")
-sk_metrics = _optional("sklearn.metrics")
-torch = _optional("torch")
 
 
 def best(fn, repeat: int) -> float:

@@ -44,6 +44,16 @@ def check_reductions(kernel, args, exact_per, dtype, what, **kwargs):
     check(kernel(*args, reduction="mean", **kwargs), total / len(exact_per), dtype, f"{what} mean")
 
 
+def check_binary(kernel, reference, pairs, base):
+    """A per-sample binary kernel on (value, target) pairs, in float64 and float32."""
+    for dtype in DTYPES:
+        x = np.array([p[0] for p in pairs], dtype=dtype)
+        t = np.array([p[1] for p in pairs], dtype=dtype)
+        exact = [reference(xi, ti, base) for xi, ti in zip(x, t)]
+        check_all(kernel(x, t, reduction="none", base=base), exact, dtype, kernel.__name__)
+        check_reductions(kernel, (x, t), exact, dtype, kernel.__name__, base=base)
+
+
 def with_examples(cases):
     def seeded(test):
         for case in cases:
@@ -133,12 +143,7 @@ binary_targets = st.one_of(st.sampled_from(ref.BINARY_TARGETS), st.floats(0, 1))
 @given(st.lists(st.tuples(binary_logits, binary_targets), min_size=1, max_size=8), bases)
 @with_examples([([(z, t) for z in ref.BINARY_LOGITS], "e") for t in ref.BINARY_TARGETS])
 def test_binary_cross_entropy_with_logits(pairs, base):
-    for dtype in DTYPES:
-        z = np.array([p[0] for p in pairs], dtype=dtype)
-        t = np.array([p[1] for p in pairs], dtype=dtype)
-        exact = [ref.binary_logits(zi, ti, base) for zi, ti in zip(z, t)]
-        check_all(xk.binary_cross_entropy_with_logits(z, t, reduction="none", base=base), exact, dtype, "per sample")
-        check_reductions(xk.binary_cross_entropy_with_logits, (z, t), exact, dtype, "bce logits", base=base)
+    check_binary(xk.binary_cross_entropy_with_logits, ref.binary_logits, pairs, base)
 
 
 # --------------------------------------------------------------------------- probabilities
@@ -200,12 +205,7 @@ binary_probs = st.one_of(st.sampled_from(ref.BINARY_PROBS), st.floats(0, 1), nea
 @given(st.lists(st.tuples(binary_probs, binary_targets), min_size=1, max_size=8), bases)
 @with_examples([([(y, t) for y in ref.BINARY_PROBS], "e") for t in ref.BINARY_TARGETS])
 def test_binary_cross_entropy(pairs, base):
-    for dtype in DTYPES:
-        y = np.array([p[0] for p in pairs], dtype=dtype)
-        t = np.array([p[1] for p in pairs], dtype=dtype)
-        exact = [ref.binary(yi, ti, base) for yi, ti in zip(y, t)]
-        check_all(xk.binary_cross_entropy(y, t, reduction="none", base=base), exact, dtype, "per sample")
-        check_reductions(xk.binary_cross_entropy, (y, t), exact, dtype, "bce", base=base)
+    check_binary(xk.binary_cross_entropy, ref.binary, pairs, base)
 
 
 token_probs = st.one_of(st.sampled_from(ref.TOKEN_PROBS), st.floats(0, 1), near_zero, near_one)
