@@ -30,7 +30,7 @@ EXPECTED = [  # (student, item, status, diagnosis), in the CSV's order
     ("ben", "4", "correct", ""), ("ben", "5", "incorrect", "sign_dropped"), ("ben", "6", "incorrect", ""),
     ("chen", "1", "incorrect", "log_base_10;sign_dropped"), ("chen", "2", "correct", ""), ("chen", "3", "correct", ""),
     ("chen", "4", "invalid", ""), ("chen", "5", "correct", ""), ("chen", "6", "correct", ""),
-    ("dana", "1", "incorrect", "wrong_class"), ("dana", "2", "incorrect", "sum_not_mean"), ("dana", "3", "correct", ""),
+    ("dana", "1", "incorrect", "wrong_class"), ("dana", "2", "incorrect", "sum_not_mean"), ("dana", "3", "incorrect", "percent_scale"),
     ("dana", "4", "invalid", ""), ("dana", "5", "incorrect", "log_base_10;sign_dropped"), ("dana", "6", "incorrect", ""),
     ("emi", "1", "incorrect", "probability_not_loss"), ("emi", "2", "correct", ""), ("emi", "9", "invalid", ""),
     ("emi", "4", "correct", ""), ("emi", "5", "invalid", ""), ("emi", "6", "incorrect", ""),

@@ -22,3 +22,9 @@ def for_terminal(text: object, limit: int = 80) -> str:
         out.append(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch)
     line = "".join(out)
     return line if len(line) <= limit else line[: max(1, limit - 1)] + "…"
+
+
+def without_controls(text: object) -> str:
+    """Text a user typed, with every control, format (bidi), surrogate and unassigned character
+    removed: what is safe to echo anywhere once the destination's own encoder has run."""
+    return "".join(ch for ch in str(text) if unicodedata.category(ch) not in _UNSAFE_CATEGORIES)
