@@ -12,6 +12,7 @@ import math
 import re
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -48,14 +49,16 @@ def _fail(key: str, **params) -> InputError:
     return InputError(key=key, **params)
 
 
-def load(path: Path) -> dict[int, KeyItem]:
-    """Items by id. Any malformed part is a one-line keyed InputError naming where it is."""
+def load(path: Path, only: int | None = None) -> dict[int, KeyItem | None]:
+    """Items by id. Any malformed part is a one-line keyed InputError naming where it is.
+    With `only`, every item's shape and params are checked but only that item's answer is
+    computed and compared (the others map to None): `check --key` stays quick on a large key."""
     path = Path(path)
     if not path.is_file():
         raise _fail("key_missing", path=str(path))
     try:
         with time_limit(LOAD_SECONDS):
-            return _load(path)
+            return _load(path, only)
     except CheckTimeout:
         raise _fail("key_too_slow", path=str(path), seconds=LOAD_SECONDS) from None
 
@@ -77,7 +80,7 @@ def load_variants(path: Path) -> dict[int | None, dict[int, KeyItem]]:
     return {variant: load(key) for variant, key in found}
 
 
-def _load(path: Path) -> dict[int, KeyItem]:
+def _load(path: Path, only: int | None = None) -> dict[int, KeyItem | None]:
     if path.stat().st_size > MAX_KEY_BYTES:
         raise _fail("key_too_large", path=str(path), limit=MAX_KEY_BYTES)
     try:
@@ -91,14 +94,14 @@ def _load(path: Path) -> dict[int, KeyItem]:
     items = {}
     for position, raw in enumerate(document["items"], start=1):
         checkpoint()
-        item = parse_item(raw, f"item #{position}")
-        if item.id in items:
-            raise _fail("key_duplicate_id", where=f"item #{position}", id=item.id)
-        items[item.id] = item
+        item_id, item = parse_item(raw, f"item #{position}", only)
+        if item_id in items:
+            raise _fail("key_duplicate_id", where=f"item #{position}", id=item_id)
+        items[item_id] = item
     return items
 
 
-def parse_item(raw, where: str) -> KeyItem:
+def parse_item(raw, where: str, only: int | None = None) -> tuple[int, KeyItem | None]:
     if not isinstance(raw, dict):
         raise _fail("key_item_not_object", where=where)
     item_id, kind, params = raw.get("id"), raw.get("kind"), raw.get("question_params")
@@ -116,11 +119,10 @@ def parse_item(raw, where: str) -> KeyItem:
         module.check_params(params)  # the type's own keys, types and ranges
     except ParamError as error:
         raise _fail("key_params", where=where, detail=str(error)) from None
+    if only is not None and item_id != only:
+        return item_id, None
     try:
-        with np.errstate(all="raise", under="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("error")
-            answer = module.answer(params)
-            mistakes = tuple(module.mistakes(params))
+        answer, mistakes = _computed(kind, json.dumps(params, sort_keys=True))
     except Exception as error:  # the params are data from a file: any failure means they are malformed
         raise _fail("key_params_do_not_fit", where=where, kind=kind, error=type(error).__name__) from None
     if answer.kind == "number" and not math.isfinite(answer.value):
@@ -138,7 +140,17 @@ def parse_item(raw, where: str) -> KeyItem:
         raise _fail("key_answer_not_a_choice", where=where)
     elif stored != answer.value:
         raise _fail("key_answer_mismatch", where=where, stored=str(stored), computed=str(answer.value))
-    return KeyItem(item_id, kind, answer.kind, stored, tolerance, tuple(answer.choices), mistakes, answer.unit)
+    return item_id, KeyItem(item_id, kind, answer.kind, stored, tolerance, tuple(answer.choices), mistakes, answer.unit)
+
+
+@lru_cache(maxsize=4096)
+def _computed(kind: str, params_json: str):
+    """(answer, mistakes) of checked params: pure functions of them, so items (and variants) that
+    share params share the work."""
+    module, params = problem_type(kind), json.loads(params_json)
+    with np.errstate(all="raise", under="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return module.answer(params), tuple(module.mistakes(params))
 
 
 def _check_expression(stored, computed: str, item_id: int, where: str) -> None:
@@ -214,7 +226,7 @@ def check_item(item: KeyItem, text: str, overrides: dict | None = None) -> Verdi
     if not text.strip():
         return Verdict("invalid", expected=item.answer, message="empty")
     if item.answer_kind == "number":
-        return check_number(text, item.answer, list(item.mistakes), {**item.tolerance, **(overrides or {})}, unit=item.unit)
+        return check_number(text, item.answer, item.mistakes, {**item.tolerance, **(overrides or {})}, unit=item.unit)
     if item.answer_kind == "expression":
         return check_expression(text, item.answer, seed=item.id)
     return check_choice(text, item.answer, item.choices, kind=item.kind)

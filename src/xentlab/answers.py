@@ -40,7 +40,7 @@ MAX_ITEM_DIGITS = 6  # item ids are 1..999999 (answerkey.MAX_ID)
 _ITEM_ID = re.compile(r"[0-9]{1,%d}" % MAX_ITEM_DIGITS)
 LETTERS = "ABCDEFGH"
 # "(C)", "C)", "C.", "C:", "[C]", "C" and the letter followed by the choice's text.
-_LETTER_PREFIX = re.compile(r"^[(\[]?\s*([A-Ha-h])\s*(?:[)\]]|[.:](?!\d))?(?:\s+(.*))?$", re.DOTALL)
+_LETTER_PREFIX = re.compile(r"^(?:[(\[]\s*([A-Ha-h])\s*[)\]]|([A-Ha-h])(?:\s*[).:\]](?!\d)|(?=\s)|$))\s*(.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,8 @@ def read_choice(text: str, choices: tuple[str, ...], texts: dict[str, tuple[str,
                     by_text.setdefault(choice_key(part), index)
     match = _LETTER_PREFIX.match(plain)
     if match:
-        index = LETTERS.index(match.group(1).upper())
-        rest = (match.group(2) or "").strip()
+        index = LETTERS.index((match.group(1) or match.group(2)).upper())
+        rest = (match.group(3) or "").strip()
         if index < len(choices) and (not rest or by_text.get(choice_key(rest)) == index):
             return index
     key = choice_key(plain)

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
+import numpy as np
+
 from xentlab.equivalence import agree, symbolic_variants  # noqa: F401  (moodle builds its choices with them)
 from xentlab.limits import CheckTimeout, time_limit
 from xentlab.model import Verdict
@@ -107,6 +109,37 @@ def _is_correct(value: float, typed: float, tolerance: dict, figures: int | None
     return within(value, typed, tolerance, figures) and not _too_coarse(value, typed, tolerance, figures)
 
 
+_VALUES: dict[int, tuple] = {}  # id of a key item's mistakes → (the tuple itself, its values as an array)
+
+
+def _values(mistakes) -> np.ndarray:
+    """The mistakes' values as one array, kept for tuples (a key item's catalogue lives as long as
+    the key); a list is converted each time."""
+    cached = _VALUES.get(id(mistakes))
+    if cached is not None and cached[0] is mistakes:
+        return cached[1]
+    values = np.fromiter((m.value for m in mistakes), dtype=float, count=len(mistakes))
+    if isinstance(mistakes, tuple):
+        if len(_VALUES) > 10_000:
+            _VALUES.clear()
+        _VALUES[id(mistakes)] = (mistakes, values)
+    return values
+
+
+def _near(mistakes, typed: float, tolerance: dict, figures: int | None) -> list[Mistake]:
+    """The mistakes `within` could accept, found with one array comparison: inside the tolerance,
+    or inside ten units of the typed number's last significant figure (a superset of rounding)."""
+    if not mistakes:
+        return []
+    values = _values(mistakes)
+    bound = np.maximum(float(tolerance.get("atol", 0.0)), float(tolerance.get("rtol", 0.005)) * np.abs(values))
+    if figures is not None and typed != 0:
+        bound = np.maximum(bound, 10.0 ** (math.floor(math.log10(abs(typed))) - figures + 2))
+    with np.errstate(invalid="ignore"):
+        close = np.flatnonzero(np.isfinite(values) & (np.abs(values - typed) <= bound * (1 + 1e-9)))
+    return [mistakes[i] for i in close]
+
+
 @guarded
 def check_number(text: str, expected: float, mistakes: list[Mistake], tolerance: dict | None = None, base: str = "e",
                  unit: str | None = None) -> Verdict:
@@ -134,12 +167,12 @@ def check_number(text: str, expected: float, mistakes: list[Mistake], tolerance:
                 Verdict("correct", expected=expected, score=1.0, message="correct", detail=detail)
         return Verdict("incorrect", extra, expected, 0.0, "mistake" if extra else "wrong", detail)
     figures = significant_figures(reading.text)
-    if _is_correct(expected, typed, tolerance, figures):
-        if extra:
+    if _is_correct(expected, typed, tolerance, figures) or (extra and _too_coarse(expected, typed, tolerance, figures)):
+        if extra:  # the right value, written as a percent or with another unit: that is the mistake
             return Verdict("incorrect", extra, expected, 0.0, "mistake", detail)
         return Verdict("correct", expected=expected, score=1.0, message="correct", detail=detail)
-    explanations = [(_relative(m.value, typed), len(m.codes), m.codes, m.value) for m in mistakes
-                    if math.isfinite(m.value) and within(m.value, typed, tolerance, figures)]
+    explanations = [(_relative(m.value, typed), len(m.codes), m.codes, m.value) for m in _near(mistakes, typed, tolerance, figures)
+                    if within(m.value, typed, tolerance, figures)]
     if _too_coarse(expected, typed, tolerance, figures):
         explanations.append((_relative(expected, typed), 1, ("too_few_sig_figs",), expected))
         detail["typed_figures"] = figures
@@ -167,7 +200,9 @@ def check_expression(text: str, expected_text: str, *, seed: int = 0, expected_d
     answer = parse_expression(text)
     shown = expected_display or expected_text
     if agree(answer, expected, point_rng(text, expected_text, seed, 1)):
-        return Verdict("correct", expected=shown, score=1.0, message="correct", detail={"confirmed": confirm(text, expected_text)})
+        confirmed, timed_out = confirm(text, expected_text)  # numbers decided it; SymPy may only add a proof
+        detail = {"confirmed": confirmed, **({"confirm_timed_out": True} if timed_out else {})}
+        return Verdict("correct", expected=shown, score=1.0, message="correct", detail=detail)
     for codes, variant in symbolic_variants(expected):
         if agree(answer, variant, point_rng(text, expected_text, seed, 2)):
             return Verdict("incorrect", codes, shown, 0.0, "mistake")

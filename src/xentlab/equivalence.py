@@ -20,7 +20,9 @@ from xentlab.limits import CheckTimeout, WorkerError, checkpoint, run_in_worker
 POINTS = 10  # agreeing points needed
 EXTRA_POINTS = 20  # more, where some point agreed only after a high-precision re-evaluation
 TIGHT = 1e-12  # float64 agreement that needs no second look (relative to max(1, |a|, |b|))
-CLEAR_SIZE, CLEAR_DIFFERENCE = 1e6, 1e-6  # intermediates below 1e6 leave float64 an error far under 1e-6
+TRUSTED_SIZE = 1e3  # float64 is trusted where no intermediate exceeds 1000 × the result's scale
+CLEAR_DIFFERENCE = 1e-6  # a trusted float64 difference larger than this (relative) is a disagreement
+SUBNORMAL = 1e-290  # an intermediate closer to 0 than this may have lost digits (subnormal numbers)
 PRECISIONS = (40, 400)  # decimal digits for the re-evaluation; the second only after a disagreement
 SYMBOLIC_SECONDS = 1.0  # the symbolic confirmation's share of a check's time
 MAX_SYMBOLIC_OPS = 60  # larger differences are not sent to simplify at all
@@ -37,68 +39,101 @@ def point_rng(answer_text: str, expected_text: str, item: int, purpose: int = 1)
     return rng_for(point_seed(answer_text, expected_text, item), purpose)
 
 
-def sample_point(symbols, rng: np.random.Generator) -> dict:
-    """Random valid values: probabilities in (0, 1), targets in [0, 1], logits real, sizes small ints."""
-    point = {}
+def sample_points(symbols, rng: np.random.Generator, count: int) -> dict:
+    """`count` random valid values per symbol: probabilities in (0, 1), targets in [0, 1], logits
+    real, sizes small integers."""
+    points = {}
     for s in symbols:
         letter = s.name[0]
         if letter in "ypqL":
-            point[s] = float(rng.uniform(0.05, 0.95))
+            points[s] = rng.uniform(0.05, 0.95, count)
         elif letter == "t":
-            point[s] = float(rng.uniform(0.0, 1.0))
+            points[s] = rng.uniform(0.0, 1.0, count)
         elif letter in "NKT":
-            point[s] = float(rng.integers(1, 7))
+            points[s] = rng.integers(1, 7, count).astype(float)
         else:
-            point[s] = float(rng.normal(0.0, 2.0))
-    return point
+            points[s] = rng.normal(0.0, 2.0, count)
+    return points
 
 
-# --- evaluation: float64, then mpmath --------------------------------------------------------
+def sample_point(symbols, rng: np.random.Generator) -> dict:
+    """One random valid point (see sample_points)."""
+    return {s: float(v[0]) for s, v in sample_points(symbols, rng, 1).items()}
+
+
+# --- evaluation: float64 on whole arrays of points, then mpmath one point at a time -----------
 
 
 class _Undefined(Exception):
     """Not a finite real number at this point (log of a negative, 0 in a denominator, …)."""
 
 
-def float_value(expr, point: dict, sizes: list | None = None) -> float:
-    """expr at the point in float64; nan when undefined or not finite. `sizes`, when given,
-    receives the largest magnitude met on the way (what float64's rounding error scales with)."""
-    track = [0.0] if sizes is None else sizes
-    try:
-        value = _float(expr, point, track)
-    except (_Undefined, ValueError, OverflowError, ZeroDivisionError, TypeError, KeyError):
-        return math.nan
-    return value if math.isfinite(value) else math.nan
+@lru_cache(maxsize=4096)
+def compiled(expr):
+    """expr as nested closures over NumPy arrays (built once per expression, by walking the SymPy
+    tree: nothing is generated or executed as code). f(points, track) → values; `track` receives
+    the largest and the smallest non-zero magnitude met on the way at each point (float64's rounding
+    error scales with the first; below ~1e-290 it loses digits to subnormal numbers)."""
+    import sympy as sp
+
+    def tracked(f):
+        def node(env, track):
+            value = f(env, track)
+            size = np.abs(value)
+            np.fmax(track[0], size, out=track[0])
+            np.fmin(track[1], np.where(size > 0, size, np.inf), out=track[1])
+            return value
+        return node
+
+    def build(e):
+        if e.is_Symbol:
+            return lambda env, track: env[e]
+        if e.is_Rational:
+            constant = e.p / e.q
+            return lambda env, track: constant
+        if e.is_Float or e is sp.S.Pi or e is sp.S.Exp1:
+            constant = float(e)
+            return lambda env, track: constant
+        if e.is_Add or e.is_Mul:
+            parts = [build(a) for a in e.args]
+            combine = np.add if e.is_Add else np.multiply
+
+            def fold(env, track):
+                value = parts[0](env, track)
+                for part in parts[1:]:
+                    value = combine(value, part(env, track))
+                return value
+            return tracked(fold)
+        if e.is_Pow:
+            base, exponent = build(e.base), (int(e.exp) if e.exp.is_Integer else build(e.exp))
+            if isinstance(exponent, int):
+                return tracked(lambda env, track: np.power(np.asarray(base(env, track), dtype=float), exponent))
+            return tracked(lambda env, track: np.power(base(env, track), exponent(env, track)))
+        if isinstance(e, (sp.log, sp.exp, sp.Abs)):
+            inner, function = build(e.args[0]), {sp.log: np.log, sp.exp: np.exp, sp.Abs: np.abs}[e.func]
+            return tracked(lambda env, track: function(inner(env, track)))
+        return lambda env, track: math.nan  # zoo, nan, oo, I, or anything the parser never builds
+
+    return build(expr)
 
 
-def _float(e, point, track) -> float:
-    value = _float_node(e, point, track)
-    if abs(value) > track[0]:
-        track[0] = abs(value)
-    return value
+def new_track(count: int) -> np.ndarray:
+    """Where float_values records the largest (row 0) and smallest non-zero (row 1) magnitudes."""
+    return np.stack((np.zeros(count), np.full(count, np.inf)))
 
 
-def _float_node(e, point, track) -> float:
-    if e.is_Symbol:
-        return point[e]
-    if e.is_Rational:
-        return e.p / e.q
-    if e.is_Add:
-        return math.fsum(_float(a, point, track) for a in e.args)
-    if e.is_Mul:
-        result = 1.0
-        for a in e.args:
-            result *= _float(a, point, track)
-        return result
-    if e.is_Pow:
-        base = _float(e.base, point, track)
-        if e.exp.is_Integer:
-            exponent = int(e.exp)
-            if base == 0 and exponent < 0:
-                raise _Undefined
-            return base ** exponent if abs(exponent) < 64 else math.pow(base, exponent)
-        return math.pow(base, _float(e.exp, point, track))
-    return _function(e, point, lambda a, p: _float(a, p, track), math)
+def float_values(expr, points: dict, count: int, track: np.ndarray | None = None) -> np.ndarray:
+    """expr at every point in float64; nan where undefined or not finite."""
+    track = new_track(count) if track is None else track
+    with np.errstate(all="ignore"):
+        values = np.broadcast_to(np.asarray(compiled(expr)(points, track), dtype=float), (count,)).copy()
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
+def float_value(expr, point: dict) -> float:
+    """expr at one point in float64; nan when undefined or not finite."""
+    return float(float_values(expr, {s: np.array([v]) for s, v in point.items()}, 1)[0])
 
 
 def _function(e, point, value, lib):
@@ -114,7 +149,7 @@ def _function(e, point, value, lib):
     if isinstance(e, sp.Abs):
         return abs(value(e.args[0], point))
     if e.is_Float:
-        return float(e) if lib is math else lib.mpf(float(e))
+        return lib.mpf(float(e))
     if e is sp.S.Pi:
         return lib.pi
     if e is sp.S.Exp1:
@@ -160,15 +195,15 @@ def _scale(a, b) -> float:
     return max(1.0, abs(a), abs(b))
 
 
-def agree_at(a, b, point: dict) -> tuple[bool | None, bool]:
+def _decide(a, b, va: float, vb: float, size: float, smallest: float, point) -> tuple[bool | None, bool]:
     """(equal at this point? None when both sides are undefined there, needed a second look?)"""
-    sizes = [0.0]
-    va, vb = float_value(a, point, sizes), float_value(b, point, sizes)
-    if not (math.isnan(va) or math.isnan(vb)):
-        if abs(va - vb) <= TIGHT * _scale(va, vb):
+    scale = _scale(va, vb) if not (math.isnan(va) or math.isnan(vb)) else math.nan
+    if size <= TRUSTED_SIZE * scale and smallest > SUBNORMAL:  # float64's error is far below TIGHT · scale
+        if abs(va - vb) <= TIGHT * scale:
             return True, False
-        if sizes[0] < CLEAR_SIZE and abs(va - vb) > CLEAR_DIFFERENCE * _scale(va, vb):
-            return False, False  # float64's error is far below this difference: no second look needed
+        if abs(va - vb) > CLEAR_DIFFERENCE * scale:
+            return False, False  # no second look needed
+    point = point()
     for digits in PRECISIONS:  # float64 may have lost it: cancellation, underflow, overflow
         checkpoint()
         ma, mb = mp_value(a, point, digits), mp_value(b, point, digits)
@@ -186,10 +221,15 @@ def agree(a, b, rng: np.random.Generator, points: int = POINTS) -> bool | None:
     needed the high-precision second look); False at the first disagreement; None if too few points
     were defined for both (e.g. logs of non-positive values everywhere)."""
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+    count = (points + EXTRA_POINTS) * 4
+    env = sample_points(symbols, rng, count)
+    track = new_track(count)
+    va, vb = float_values(a, env, count, track), float_values(b, env, count, track)
     agreed, needed, second_look = 0, points, False
-    for _ in range((points + EXTRA_POINTS) * 4):
+    for i in range(count):
         checkpoint()
-        same, looked = agree_at(a, b, sample_point(symbols, rng))
+        same, looked = _decide(a, b, float(va[i]), float(vb[i]), float(track[0, i]), float(track[1, i]),
+                               lambda i=i: {s: float(values[i]) for s, values in env.items()})
         if same is None:
             continue
         if not same:
@@ -205,10 +245,11 @@ def agree(a, b, rng: np.random.Generator, points: int = POINTS) -> bool | None:
 def finite_at_valid_points(expr, rng: np.random.Generator, points: int = POINTS) -> bool:
     """Is expr a finite real number at every one of `points` random valid points?"""
     symbols = sorted(expr.free_symbols, key=lambda s: s.name)
-    for _ in range(points):
+    env = sample_points(symbols, rng, points)
+    values = float_values(expr, env, points)
+    for i in np.flatnonzero(np.isnan(values)):  # float64 may only have underflowed or overflowed
         checkpoint()
-        point = sample_point(symbols, rng)
-        if math.isnan(float_value(expr, point)) and mp_value(expr, point, PRECISIONS[0]) is None:
+        if mp_value(expr, {s: float(v[i]) for s, v in env.items()}, PRECISIONS[0]) is None:
             return False
     return True
 
@@ -229,19 +270,22 @@ def symbolically_equal(a_text: str, b_text: str) -> bool:
     return sp.simplify(sp.expand_log(diff, force=True)) == 0
 
 
-def confirm(a_text: str, b_text: str) -> str:
-    """'symbolic' when SymPy proved a == b within its share of the time, else 'numeric'."""
+def confirm(a_text: str, b_text: str) -> tuple[str, bool]:
+    """('symbolic', False) when SymPy proved a == b within its share of the time, else
+    ('numeric', whether it ran out of time)."""
     try:
         proved = run_in_worker("xentlab.equivalence", "symbolically_equal", a_text, b_text, timeout=SYMBOLIC_SECONDS)
-    except (CheckTimeout, WorkerError):
-        return "numeric"
-    return "symbolic" if proved else "numeric"
+    except CheckTimeout:
+        return "numeric", True
+    except WorkerError:
+        return "numeric", False
+    return ("symbolic" if proved else "numeric"), False
 
 
 # --- the ways a derivation typically goes wrong ------------------------------------------------
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def parsed(text: str):
     """A key's expression, parsed once (the key is checked against many answers)."""
     from xentlab.parse import parse_expression

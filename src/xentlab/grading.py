@@ -9,8 +9,11 @@ keeps per row is one shared `Result`, so memory grows with the rows themselves, 
 from __future__ import annotations
 
 import statistics
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from xentlab.answerkey import KeyItem, check_item
 from xentlab.answers import read_item_id
@@ -25,7 +28,7 @@ COLUMNS = {  # the columns a responses sheet needs, and the names a Japanese she
     "variant": ("variant", "バージョン"),
 }
 ADDED = ["status", "diagnosis", "score", "feedback"]
-CACHE_LIMIT = 50_000  # distinct (variant, item, answer) checks remembered at once
+CACHE_LIMIT = 20_000  # distinct (variant, item, answer) checks remembered at once
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Graded:
     header: list
     rows: list[list]
     results: list[Result]  # one per row, after --attempts (superseded rows say so)
-    counted: dict  # (student, item) → the row index that counts
+    counted: np.ndarray  # for each row, the row that counts for its (student, item), or -1
     width: int
     summary: dict = field(default_factory=dict)
 
@@ -136,7 +139,11 @@ class Grader:
         if result is None:
             if len(self.cache) >= CACHE_LIMIT:
                 self.cache.clear()
-            result = self.cache[key] = self.result(check_item(items[item_id], answer))
+            try:
+                verdict = check_item(items[item_id], answer)
+            except Exception as error:  # a bug outside the checker's own guard: this row, not the class
+                verdict = Verdict("invalid", message="unchecked", detail={"error": type(error).__name__})
+            result = self.cache[key] = self.result(verdict)
         return result, item_id
 
 
@@ -148,7 +155,8 @@ def grade(table, keys: dict, feedback, lang: str, attempts: str = "last", progre
     where = find_columns(table.header, needs_variant)
     grader = Grader(keys, feedback, lang)
     results: list[Result] = []
-    pairs: list = []
+    names: dict[str, int] = {}  # student → a small number; per row only numbers are kept
+    student_of, item_of = array("l"), array("l")
     for index, cells in enumerate(table.rows):
         student = _cell(cells, where["student"], table.number_text, index).strip()
         item_text = _cell(cells, where["item"], table.number_text, index)
@@ -156,30 +164,36 @@ def grade(table, keys: dict, feedback, lang: str, attempts: str = "last", progre
         variant = _cell(cells, where.get("variant"), table.number_text, index) if needs_variant else None
         result, item_id = grader.grade_row(student, item_text, answer, variant)
         results.append(result)
-        pairs.append((student, item_id) if student and item_id is not None and result.message not in ("no_variant",) else None)
+        counts = bool(student) and item_id is not None and result.message != "no_variant"
+        student_of.append(names.setdefault(student, len(names)) if counts else -1)
+        item_of.append(item_id if counts else -1)
         if progress:
             progress(1)
-    counted = _choose_attempts(pairs, results, attempts)
-    for index, pair in enumerate(pairs):
-        if pair is not None and counted[pair] != index:
-            results[index] = _superseded(grader, results[index], counted[pair], attempts)
+    student_of, item_of = np.frombuffer(student_of, dtype=np.int_), np.frombuffer(item_of, dtype=np.int_)
+    counted = _choose_attempts(student_of, item_of, np.array([r.score for r in results]), attempts)
+    for index in np.flatnonzero((counted >= 0) & (counted != np.arange(len(results)))):
+        results[index] = _superseded(grader, results[index], int(counted[index]), attempts)
     width = max([len(table.header)] + [len(cells) for cells in table.rows])
     graded = Graded(table.header, table.rows, results, counted, width)
-    graded.summary = summarise(graded, pairs, keys, table, where)
+    graded.summary = summarise(graded, list(names), student_of, item_of, keys, table, where)
     return graded
 
 
-def _choose_attempts(pairs: list, results: list[Result], attempts: str) -> dict:
-    """(student, item) → the row that counts: the last (default), the first, or the best score
-    (among equal scores, the latest)."""
-    counted: dict = {}
-    for index, pair in enumerate(pairs):
-        if pair is None:
-            continue
-        if pair not in counted or attempts == "last":
-            counted[pair] = index
-        elif attempts == "best" and results[index].score >= results[counted[pair]].score:
-            counted[pair] = index
+def _choose_attempts(student_of: np.ndarray, item_of: np.ndarray, scores: np.ndarray, attempts: str) -> np.ndarray:
+    """For each row, the row that counts for its (student, item): the last (default), the first, or
+    the best score (among equal scores, the latest); -1 for rows that name no student or item."""
+    rows = np.flatnonzero(student_of >= 0)
+    counted = np.full(len(student_of), -1)
+    if rows.size == 0:
+        return counted
+    rank = {"last": rows, "first": -rows, "best": rows}[attempts]
+    order = np.lexsort((rank, scores[rows] if attempts == "best" else np.zeros(rows.size), item_of[rows], student_of[rows]))
+    ordered = rows[order]  # grouped by (student, item); the row that counts is last in its group
+    pair = np.stack((student_of[ordered], item_of[ordered]))
+    ends = np.flatnonzero(np.any(pair[:, 1:] != pair[:, :-1], axis=0)).tolist() + [ordered.size - 1]
+    starts = [0] + [end + 1 for end in ends[:-1]]
+    for start, end in zip(starts, ends):
+        counted[ordered[start:end + 1]] = ordered[end]
     return counted
 
 
@@ -189,28 +203,31 @@ def _superseded(grader: Grader, result: Result, counted_row: int, attempts: str)
     return Result("superseded", result.diagnosis, 0.0, note.feedback, "superseded", result.hit_limit)
 
 
-def summarise(graded: Graded, pairs: list, keys: dict, table, where: dict) -> dict:
+def summarise(graded: Graded, names: list[str], student_of, item_of, keys: dict, table, where: dict) -> dict:
     """Per item (expected answer, correct rate, most common mistake), per student (score, missing
     items, superseded rows), the class mean and median, and every invalid row with its reason."""
     items = _all_items(keys)
-    students: dict[str, dict] = {}
+    column = {item: position for position, item in enumerate(sorted(items))}
+    answered = np.zeros((len(names), len(column)), dtype=bool)  # student × item: a counted, non-empty answer
+    students = [{"score": 0.0, "correct": 0, "invalid": 0, "superseded": 0} for _ in names]
     per_item: dict[int, Counter] = defaultdict(Counter)
     item_mistakes: dict[int, Counter] = defaultdict(Counter)
     codes: Counter = Counter()
     code_items: dict[str, set] = defaultdict(set)
     invalid = []
-    for index, (pair, result) in enumerate(zip(pairs, graded.results)):
-        if pair is not None:
-            student = students.setdefault(pair[0], {"score": 0.0, "answered": set(), "correct": 0, "invalid": 0, "superseded": 0})
+    for index, result in enumerate(graded.results):
+        who = int(student_of[index])
+        if who >= 0:
+            student = students[who]
             if result.status == "superseded":
                 student["superseded"] += 1
                 continue
-            item = pair[1]
+            item = int(item_of[index])
             student["score"] += result.score
             student["correct"] += result.status == "correct"
             student["invalid"] += result.status == "invalid"
             if result.message != "empty":
-                student["answered"].add(item)
+                answered[who, column[item]] = True
             per_item[item][result.status] += 1
             if result.diagnosis:
                 item_mistakes[item][";".join(result.diagnosis)] += 1
@@ -231,9 +248,11 @@ def summarise(graded: Graded, pairs: list, keys: dict, table, where: dict) -> di
                           "responses": sum(counts.values()), "correct": counts["correct"],
                           "rate": counts["correct"] / class_size if class_size else 0.0,
                           "mistake": common[0][0].split(";") if common else [], "mistake_count": common[0][1] if common else 0})
-    student_rows = [{"student": name, "score": s["score"], "answered": len(s["answered"]), "correct": s["correct"],
-                     "invalid": s["invalid"], "superseded": s["superseded"],
-                     "missing": [i for i in sorted(items) if i not in s["answered"]]} for name, s in sorted(students.items())]
+    numbers = sorted(items)
+    student_rows = sorted(({"student": name, "score": s["score"], "answered": int(answered[who].sum()), "correct": s["correct"],
+                            "invalid": s["invalid"], "superseded": s["superseded"],
+                            "missing": [numbers[c] for c in np.flatnonzero(~answered[who])]}
+                           for who, (name, s) in enumerate(zip(names, students))), key=lambda row: row["student"])
     scores = [s["score"] for s in student_rows]
     return {
         "students": student_rows,
@@ -241,12 +260,12 @@ def summarise(graded: Graded, pairs: list, keys: dict, table, where: dict) -> di
         "mistakes": [{"code": code, "count": count, "items": [str(i) for i in sorted(code_items[code])]}
                      for code, count in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))],
         "responses": len(graded.rows),
-        "counted": sum(len(s["answered"]) for s in students.values()),
+        "counted": int(answered.sum()),
         "possible": possible,
         "mean": statistics.fmean(scores) if scores else 0.0,
         "median": statistics.median(scores) if scores else 0.0,
         "invalid": invalid,
-        "superseded": sum(s["superseded"] for s in student_rows),
+        "superseded": sum(s["superseded"] for s in students),
         "variants": sorted(v for v in keys if v is not None),
         "hit_limit": sum(r.hit_limit for r in graded.results),
     }

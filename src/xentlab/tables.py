@@ -210,6 +210,10 @@ def xlsx_bytes(header: list, rows, added_header: list[str], added_rows, width: i
 
     from xentlab.encode import for_xlsx
 
+    for cells in [header, *rows]:  # before the workbook exists: a refusal leaves nothing half-built
+        for value in cells:
+            if isinstance(value, str) and len(value) > EXCEL_CELL // 7 and len(for_xlsx(value)) > EXCEL_CELL:
+                raise InputError(key="xlsx_cell_too_long", limit=EXCEL_CELL)
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title)
 

@@ -69,7 +69,7 @@ def _verdict(key_path, item_id, kind, expect, answer, overrides, options):
 
         if item_id is None:
             raise UsageError(key="check_item_needed")
-        items = answerkey.load(key_path)
+        items = answerkey.load(key_path, only=item_id)
         if item_id not in items:
             if not items:
                 raise UsageError(key="check_key_empty", path=str(key_path))

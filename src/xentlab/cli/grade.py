@@ -46,18 +46,19 @@ def grade(key_path: Path, responses: Path, output: Path | None, report: Path | N
             graded = grading.grade(table, keys, feedback, lang, attempts, progress=bar.update)
     else:
         graded = grading.grade(table, keys, feedback, lang, attempts)
-    notes_lang = _notes_lang(lang)
+    reported = _render_report(graded.summary, report, charts, lang) if report is not None else []
+    _write_graded(graded, output, force)  # everything is rendered before the first file is written
+    for path, text in reported:
+        files.write_text(path, text, force=force)
+    notes_lang = _notes_lang(lang)  # stderr speaks once all went well: an error stays the only line
     _note("read_as", notes_lang, path=str(responses), source=table.source)
     if graded.summary["hit_limit"]:
         from xentlab.check import TIME_LIMIT
 
         _note("hit_limit", notes_lang, count=graded.summary["hit_limit"], seconds=TIME_LIMIT)
-    reported = _render_report(graded.summary, report, charts, lang) if report is not None else []
-    _write_graded(graded, output, force, notes_lang)  # everything is rendered before the first file is written
-    for path, text in reported:
-        files.write_text(path, text, force=force)
-    if report is not None:
-        _note("wrote", notes_lang, path=str(report))
+    for path in [output] + [report]:
+        if path is not None:
+            _note("wrote", notes_lang, path=str(path))
 
 
 def _chart_paths(report: Path | None) -> dict[str, Path]:
@@ -86,7 +87,7 @@ def _note(name: str, lang: str, **params) -> None:
     click.echo(" ".join(str(getattr(words, "note_" + name)(**safe)).split()), err=True)
 
 
-def _write_graded(graded, output: Path | None, force: bool, lang: str) -> None:
+def _write_graded(graded, output: Path | None, force: bool) -> None:
     from xentlab import files, tables
     from xentlab.grading import ADDED
 
@@ -102,7 +103,6 @@ def _write_graded(graded, output: Path | None, force: bool, lang: str) -> None:
             sys.stdout.buffer.flush()
             return
         files.write_stream(output, _with_bom(chunks), force=force)  # UTF-8 with BOM: Excel shows the Japanese
-    _note("wrote", lang, path=str(output))
 
 
 def _added_values(graded):
