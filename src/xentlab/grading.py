@@ -12,11 +12,13 @@ import statistics
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from xentlab.answerkey import KeyItem, check_item
 from xentlab.answers import read_item_id
+from xentlab.encode import without_controls
 from xentlab.errors import InputError
 from xentlab.model import Verdict
 
@@ -41,6 +43,13 @@ class Result:
     feedback: str
     message: str
     hit_limit: bool = False  # the check (or its symbolic confirmation) ran out of time
+
+
+class InvalidRow(NamedTuple):
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    student: str
+    item: str
+    reason: str
 
 
 @dataclass
@@ -123,13 +132,13 @@ class Grader:
         else:
             variant = read_variant(variant_text)
             if variant not in self.keys:
-                return self.invalid("no_variant", variant=variant_text.strip()[:20], variants=", ".join(map(str, self.variants))), None
+                return self.invalid("no_variant", variant=without_controls(variant_text.strip())[:20], variants=", ".join(map(str, self.variants))), None
             items = self.keys[variant]
         if not item_text.strip():
             return self.invalid("no_item"), None
         item_id = read_item_id(item_text)
         if item_id is None:
-            return self.invalid("bad_item", item=item_text.strip()[:20]), None
+            return self.invalid("bad_item", item=without_controls(item_text.strip())[:20]), None
         if item_id not in items:
             return self.invalid("unknown_item", item=str(item_id)), None
         if not student.strip():
@@ -189,11 +198,10 @@ def _choose_attempts(student_of: np.ndarray, item_of: np.ndarray, scores: np.nda
     rank = {"last": rows, "first": -rows, "best": rows}[attempts]
     order = np.lexsort((rank, scores[rows] if attempts == "best" else np.zeros(rows.size), item_of[rows], student_of[rows]))
     ordered = rows[order]  # grouped by (student, item); the row that counts is last in its group
-    pair = np.stack((student_of[ordered], item_of[ordered]))
-    ends = np.flatnonzero(np.any(pair[:, 1:] != pair[:, :-1], axis=0)).tolist() + [ordered.size - 1]
-    starts = [0] + [end + 1 for end in ends[:-1]]
-    for start, end in zip(starts, ends):
-        counted[ordered[start:end + 1]] = ordered[end]
+    new_pair = (student_of[ordered][1:] != student_of[ordered][:-1]) | (item_of[ordered][1:] != item_of[ordered][:-1])
+    group = np.concatenate(([0], np.cumsum(new_pair)))
+    last = np.flatnonzero(np.concatenate((new_pair, [True])))  # the position of each group's last row
+    counted[ordered] = ordered[last[group]]
     return counted
 
 
@@ -236,8 +244,8 @@ def summarise(graded: Graded, names: list[str], student_of, item_of, keys: dict,
                 code_items[code].add(item)
         if result.status == "invalid":
             cells = graded.rows[index]
-            invalid.append({"row": index + 2, "student": _cell(cells, where["student"]).strip(),
-                            "item": _cell(cells, where["item"], table.number_text, index).strip(), "reason": result.feedback})
+            invalid.append(InvalidRow(index + 2, _cell(cells, where["student"]).strip(),
+                                      _cell(cells, where["item"], table.number_text, index).strip(), result.feedback))
     possible = max((len(v) for v in keys.values()), default=0)
     class_size = len(students)
     item_rows = []
