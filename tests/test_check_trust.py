@@ -58,8 +58,25 @@ def test_a_tiny_real_difference_is_still_found():
     assert verdict.status == "incorrect"
 
 
-def test_symbolic_confirmation_out_of_time_is_still_correct(monkeypatch, capsys):
-    monkeypatch.setattr(equivalence, "SYMBOLIC_SECONDS", 1e-6)  # no confirmation can finish: the worker is killed
+@pytest.fixture
+def slow_simplify(monkeypatch):
+    """A symbolic confirmation that never ends in time: the worker (forked after the patch) sleeps."""
+    import time
+
+    from xentlab import limits
+
+    def never_in_time(a_text, b_text):
+        time.sleep(30)
+        return True
+
+    limits.stop_worker()
+    monkeypatch.setattr(equivalence, "symbolically_equal", never_in_time)
+    monkeypatch.setattr(equivalence, "SYMBOLIC_SECONDS", 0.3)
+    yield
+    limits.stop_worker()  # the next test forks a worker with the real function
+
+
+def test_symbolic_confirmation_out_of_time_is_still_correct(slow_simplify, capsys):
     verdict = check_expression("-log(y1^t1 y2^t2 y3^t3)", FORMULA)
     assert (verdict.status, verdict.detail["confirmed"]) == ("correct", "numeric"), verdict
     code, out, err = run(capsys, "check", "--expect", FORMULA, "--answer", "-log(y1^t1 y2^t2 y3^t3)", "--format", "json")

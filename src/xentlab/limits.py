@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import importlib
+import itertools
 import multiprocessing
 import threading
 import time
@@ -60,16 +61,17 @@ def checkpoint() -> None:
 
 
 def _serve(connection) -> None:
-    """The child's loop: (module, function, args) in, ("ok", result) or ("error", name) out."""
+    """The child's loop: (request, module, function, args) in, (request, "ok", result) or
+    (request, "error", name) out."""
     while True:
         try:
-            module, name, args = connection.recv()
+            request, module, name, args = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            result = ("ok", getattr(importlib.import_module(module), name)(*args))
+            result = (request, "ok", getattr(importlib.import_module(module), name)(*args))
         except Exception as error:  # reported, never raised in the child
-            result = ("error", type(error).__name__)
+            result = (request, "error", type(error).__name__)
         connection.send(result)
 
 
@@ -90,6 +92,7 @@ class _Worker:
 
 _worker: _Worker | None = None
 _worker_lock = threading.Lock()
+_requests = itertools.count()
 
 
 class WorkerError(Exception):
@@ -110,12 +113,16 @@ def run_in_worker(module: str, name: str, *args, timeout: float):
         if _worker is None or not _worker.process.is_alive():
             _worker = _Worker()
         worker = _worker
-        worker.connection.send((module, name, args))
-        if not worker.connection.poll(max(0.0, timeout - (time.monotonic() - started))):
-            worker.stop()
-            _worker = None
-            raise CheckTimeout
-        status, value = worker.connection.recv()
+        request = next(_requests)
+        worker.connection.send((request, module, name, args))
+        while True:  # an answer to an earlier request, if one was ever left unread, is skipped
+            if not worker.connection.poll(max(0.0, timeout - (time.monotonic() - started))):
+                worker.stop()
+                _worker = None
+                raise CheckTimeout
+            answered, status, value = worker.connection.recv()
+            if answered == request:
+                break
     except (EOFError, OSError, BrokenPipeError):  # the worker died (e.g. out of memory): the next call starts a new one
         if _worker is not None:
             _worker.stop()
