@@ -232,6 +232,8 @@ def xlsx_bytes(header: list, rows, added_header: list[str], added_rows, width: i
         if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
             return WriteOnlyCell(sheet, value=value)
         text = for_xlsx(_text(value))
+        if not text:
+            return WriteOnlyCell(sheet, value=None)  # an empty cell, as the sheet had it
         if len(text) > EXCEL_CELL:
             raise InputError(key="xlsx_cell_too_long", limit=EXCEL_CELL)
         made = WriteOnlyCell(sheet, value=None)
