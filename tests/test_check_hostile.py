@@ -68,6 +68,9 @@ def test_no_code_runs_while_checking(tmp_path, monkeypatch):
 
     for check in CHECKS.values():  # warm every lazy import first: importing a module runs exec
         check("-log(y1)")
+    # and the happy path below: its symbolic confirmation runs in a worker process now, so the parent
+    # no longer imports SymPy's simplify machinery (and what SymPy imports lazily) on an earlier answer
+    assert check_expression("-log(y1**t1*y2**t2*y3**t3)", FORMULA).status == "correct"
     sympify_module = importlib.import_module("sympy.core.sympify")
     real_sympify = sympify_module.sympify
 

@@ -4,6 +4,7 @@ worked out by hand below, and a report a teacher can read."""
 import csv
 import io
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +31,7 @@ EXPECTED = [  # (student, item, status, diagnosis), in the CSV's order
     ("ben", "4", "correct", ""), ("ben", "5", "incorrect", "sign_dropped"), ("ben", "6", "incorrect", ""),
     ("chen", "1", "incorrect", "log_base_10;sign_dropped"), ("chen", "2", "correct", ""), ("chen", "3", "correct", ""),
     ("chen", "4", "invalid", ""), ("chen", "5", "correct", ""), ("chen", "6", "correct", ""),
-    ("dana", "1", "incorrect", "wrong_class"), ("dana", "2", "incorrect", "sum_not_mean"), ("dana", "3", "correct", ""),
+    ("dana", "1", "incorrect", "wrong_class"), ("dana", "2", "incorrect", "sum_not_mean"), ("dana", "3", "incorrect", "percent_scale"),
     ("dana", "4", "invalid", ""), ("dana", "5", "incorrect", "log_base_10;sign_dropped"), ("dana", "6", "incorrect", ""),
     ("emi", "1", "incorrect", "probability_not_loss"), ("emi", "2", "correct", ""), ("emi", "9", "invalid", ""),
     ("emi", "4", "correct", ""), ("emi", "5", "invalid", ""), ("emi", "6", "incorrect", ""),
@@ -57,7 +58,9 @@ def graded(tmp_path_factory):
 
 
 def test_every_row_kept_in_order_with_its_verdict(graded):
-    rows = list(csv.DictReader(io.StringIO((graded / "graded.csv").read_text("utf-8"))))
+    raw = (graded / "graded.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")  # BOM, CRLF only
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert [(r["student"], r["item"], r["status"], r["diagnosis"]) for r in rows] == EXPECTED
     assert all(r["score"] == ("1" if r["status"] == "correct" else "0") for r in rows)
     assert all(r["feedback"] for r in rows)
@@ -65,9 +68,19 @@ def test_every_row_kept_in_order_with_its_verdict(graded):
 
 def test_report_has_totals_rates_and_mistakes(graded):
     report = (graded / "report.md").read_text("utf-8")
-    assert "| aiko | 6 | 6 | 0 | 6 / 6 |" in report
+    # by hand from EXPECTED: aiko 6, ben 1, chen 4, dana 0, emi 2 → mean 13/5 = 2.60, median 2
+    assert "Class mean 2.60 / 6, median 2 / 6." in report
+    assert "| aiko | 6 / 6 | 6 | 6 | 0 | 0 | none |" in report
+    assert "| dana | 0 / 6 | 0 | 5 | 1 | 0 | 4 |" in report  # the empty answer to item 4 is missing, not answered
+    assert "| emi | 2 / 6 | 2 | 5 | 1 | 0 | 3 |" in report  # no row for item 3; the row for item 9 (not in the key) is listed below
     assert "| `sign_dropped` | dropped the minus sign | 4 | 1, 3, 5 |" in report
-    assert "| 1 | ce-single | 5 | 1 | 20% |" in report
+    assert "| 1 | ce-single | 0.7550 | 5 | 1 | 20% | `" in report
+    assert "| 6 | log-rule | (D) The log of a product is the sum of the logs" in report
+    items_table = report.split("## Items")[1].split("##")[0]
+    assert len([line for line in items_table.splitlines() if line.startswith("| ") and line[2].isdigit()]) == 6  # 6 items, never a 7th
+    invalid = report.split("## Invalid rows")[1]
+    assert "| 28 | emi | 9 | There is no item 9 in the answer key\\. |" in invalid
+    assert "| 23 | dana | 4 | The answer is empty\\. |" in invalid
     assert (graded / "report.mistakes.svg").exists() and (graded / "report.items.svg").exists()
 
 
@@ -75,7 +88,7 @@ def test_bad_csv_is_a_one_line_error(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("name,question,response\nx,1,2\n", encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "xentlab", "grade", "--key", str(DATA / "class-key.json"), "--responses", str(bad)],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "LANG": "C.UTF-8"})
     assert proc.returncode == 2 and "student, item, answer" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 

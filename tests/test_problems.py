@@ -27,7 +27,8 @@ ISSUE_TYPES = {"ce-single", "ce-compare", "ce-batch", "bce", "sse", "softmax-ce"
 # mistakes.py's public codes, plus conversion_inverted (units: multiplied by the factor instead of dividing)
 CODES = {"log_base_10", "log_base_2", "sign_dropped", "wrong_class", "sum_not_mean", "mean_not_sum", "swapped_t_y",
          "missing_complement", "sse_instead_of_ce", "probability_not_loss", "percent_scale", "half_missing",
-         "half_extra", "gradient_sign", "conversion_inverted"}
+         "half_extra", "gradient_sign", "conversion_inverted", "complement_swapped", "mean_over_classes",
+         "perplexity_not_loss", "loss_not_perplexity", "base_e_not_bits", "base_e_not_decimal", "mixed_base"}
 REL = 1e-12
 
 

@@ -1,55 +1,34 @@
 """Student text + the right answer → Verdict. The one boundary that never raises on bad text.
 
-Student text is parsed by xentlab.parse (ast whitelist, no eval/sympify/lambdify);
-numbers are compared with a tolerance, and a wrong number is matched against the
-misconception catalogue computed from the problem's own parameters.
+Student text is read by xentlab.answers (units, percent, ∞, choice letters) and xentlab.parse
+(ast whitelist, no eval/sympify/lambdify); numbers are compared with a tolerance, and a wrong
+number is matched against the misconception catalogue computed from the problem's own
+parameters: the closest explanation wins. Formulas are compared by xentlab.equivalence.
+Any failure while checking one answer becomes the verdict `invalid`, never an exception.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
-import signal
-import threading
 import unicodedata
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 
+from xentlab.equivalence import agree, symbolic_variants  # noqa: F401  (moodle builds its choices with them)
+from xentlab.limits import CheckTimeout, time_limit
 from xentlab.model import Verdict
 from xentlab.problems import DEFAULT_TOLERANCE, Mistake
 
-TIME_LIMIT = 2.0  # seconds for one check
-EQUIVALENCE_POINTS = 10  # ≥ 8 agreeing random points
+TIME_LIMIT = 2.0  # seconds for one check, on any thread (see xentlab.limits)
+EXACT = 1e-12  # relative difference below which a typed value *is* the expected one
 _PLAIN_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
-class CheckTimeout(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float):
-    """Interrupt a runaway check (SIGALRM; only possible on the main thread, elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise CheckTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def guarded(check):
-    """Typed failures become verdicts here, at one place: parse errors and time-outs are `invalid`."""
+    """Typed failures become verdicts here, at one place: parse errors, time-outs and anything
+    unexpected are `invalid` (with a reason), so one bad answer never stops a class."""
 
     def run(*args, **kwargs) -> Verdict:
         from xentlab.parse import AnswerParseError
@@ -63,6 +42,10 @@ def guarded(check):
             return Verdict("invalid", expected=expected, message="parse_error", detail=detail)
         except CheckTimeout:
             return Verdict("invalid", expected=expected, message="timeout", detail={"seconds": TIME_LIMIT})
+        except RecursionError:
+            return Verdict("invalid", expected=expected, message="unchecked", detail={"error": "RecursionError"})
+        except Exception as error:  # a bug or a pathological input: this row is not checked, the class goes on
+            return Verdict("invalid", expected=expected, message="unchecked", detail={"error": type(error).__name__})
 
     run.__name__ = check.__name__
     run.__doc__ = check.__doc__
@@ -97,144 +80,154 @@ def rounds_to(value: float, typed: float, figures: int) -> bool:
         return False
 
 
-def within(value: float, typed: float, tolerance: dict, text: str) -> bool:
+def _relative(a: float, b: float) -> float:
+    return abs(a - b) / max(abs(a), abs(b), 1e-300)
+
+
+def within(value: float, typed: float, tolerance: dict, figures: int | str | None) -> bool:
+    """Inside the tolerance, or the value correctly rounded to at least sig_figs figures.
+    (`figures` may still be given as the typed text, as before.)"""
+    if isinstance(figures, str):
+        figures = significant_figures(figures)
     rtol, atol = float(tolerance.get("rtol", 0.005)), float(tolerance.get("atol", 0.0))
     if abs(typed - value) <= max(atol, rtol * abs(value)):
         return True
-    figures = significant_figures(text)
     return figures is not None and figures >= int(tolerance.get("sig_figs", 3)) and rounds_to(value, typed, figures)
 
 
+def _too_coarse(value: float, typed: float, tolerance: dict, figures: int | None) -> bool:
+    """The value rounded to fewer significant figures than asked (and not simply equal to it)."""
+    asked = int(tolerance.get("sig_figs", 3))
+    if figures is None or figures >= asked or _relative(value, typed) <= EXACT:
+        return False
+    return rounds_to(value, typed, figures) or abs(typed - value) <= float(tolerance.get("rtol", 0.005)) * abs(value)
+
+
+def _is_correct(value: float, typed: float, tolerance: dict, figures: int | None) -> bool:
+    if _relative(value, typed) <= EXACT:
+        return True
+    return within(value, typed, tolerance, figures) and not _too_coarse(value, typed, tolerance, figures)
+
+
+_VALUES: dict[int, tuple] = {}  # id of a key item's mistakes → (the tuple itself, its values as an array)
+
+
+def _values(mistakes) -> np.ndarray:
+    """The mistakes' values as one array, kept for tuples (a key item's catalogue lives as long as
+    the key); a list is converted each time."""
+    cached = _VALUES.get(id(mistakes))
+    if cached is not None and cached[0] is mistakes:
+        return cached[1]
+    values = np.fromiter((m.value for m in mistakes), dtype=float, count=len(mistakes))
+    if isinstance(mistakes, tuple):
+        if len(_VALUES) > 10_000:
+            _VALUES.clear()
+        _VALUES[id(mistakes)] = (mistakes, values)
+    return values
+
+
+def _near(mistakes, typed: float, tolerance: dict, figures: int | None) -> list[Mistake]:
+    """The mistakes `within` could accept, found with one array comparison: inside the tolerance,
+    or inside ten units of the typed number's last significant figure (a superset of rounding)."""
+    if not mistakes:
+        return []
+    values = _values(mistakes)
+    bound = np.maximum(float(tolerance.get("atol", 0.0)), float(tolerance.get("rtol", 0.005)) * np.abs(values))
+    if figures is not None and typed != 0:
+        bound = np.maximum(bound, 10.0 ** (math.floor(math.log10(abs(typed))) - figures + 2))
+    with np.errstate(invalid="ignore"):
+        close = np.flatnonzero(np.isfinite(values) & (np.abs(values - typed) <= bound * (1 + 1e-9)))
+    return [mistakes[i] for i in close]
+
+
 @guarded
-def check_number(text: str, expected: float, mistakes: list[Mistake], tolerance: dict | None = None, base: str = "e") -> Verdict:
-    """A numeric answer: correct within tolerance, else named by the mistake whose value it matches.
-    `base` is the logarithm the right answer uses (the feedback says "with ln" only for e)."""
-    from xentlab.parse import parse_number_detail
+def check_number(text: str, expected: float, mistakes: list[Mistake], tolerance: dict | None = None, base: str = "e",
+                 unit: str | None = None) -> Verdict:
+    """A numeric answer: correct within tolerance, else named by the closest explanation: a mistake
+    of the catalogue, the right value rounded too coarsely, a percent, a wrong unit. `base` is the
+    logarithm the right answer uses (the feedback says "with ln" only for e); `unit` the unit the
+    question asks for ("nats", "bits", "decimal", "" for none, None for not checked)."""
+    from xentlab.answers import read_number
 
     tolerance = {**DEFAULT_TOLERANCE, **(tolerance or {})}
-    typed, percent = parse_number_detail(text)
-    if percent:
-        typed /= 100
-    if not math.isfinite(expected):
-        return Verdict("incorrect", expected=expected, message="wrong", detail={"value": typed})
-    if within(expected, typed, tolerance, text):
-        return Verdict("correct", expected=expected, score=1.0, message="correct", detail={"value": typed})
-    matches = [m for m in mistakes if within(m.value, typed, tolerance, text)]
-    if matches:
-        best = min(matches, key=lambda m: (len(m.codes), abs(m.value - typed)))
-        return Verdict("incorrect", best.codes, expected, 0.0, "mistake", {"value": typed, "mistake_value": best.value, "base": base})
-    return Verdict("incorrect", expected=expected, message="wrong", detail={"value": typed})
+    reading = read_number(text)
+    typed = reading.value / 100 if reading.percent else reading.value
+    detail = {"value": typed, "base": base, "asked_figures": int(tolerance["sig_figs"])}
+    extra: tuple[str, ...] = ()
+    if reading.unit is not None and unit is not None and reading.unit != unit:
+        extra += ("unit_mismatch",)
+        detail.update(typed_unit=reading.unit, asked_unit=unit)
+    if reading.percent:
+        extra += ("percent_scale",)  # no quantity a sheet asks for is a percentage
+    if math.isnan(expected):
+        return Verdict("incorrect", extra, expected, 0.0, "mistake" if extra else "wrong", detail)
+    if math.isinf(expected) or math.isinf(typed):
+        if typed == expected:
+            return Verdict("incorrect", extra, expected, 0.0, "mistake", detail) if extra else \
+                Verdict("correct", expected=expected, score=1.0, message="correct", detail=detail)
+        return Verdict("incorrect", extra, expected, 0.0, "mistake" if extra else "wrong", detail)
+    figures = significant_figures(reading.text)
+    if _is_correct(expected, typed, tolerance, figures) or (extra and _too_coarse(expected, typed, tolerance, figures)):
+        if extra:  # the right value, written as a percent or with another unit: that is the mistake
+            return Verdict("incorrect", extra, expected, 0.0, "mistake", detail)
+        return Verdict("correct", expected=expected, score=1.0, message="correct", detail=detail)
+    explanations = [(_relative(m.value, typed), len(m.codes), m.codes, m.value) for m in _near(mistakes, typed, tolerance, figures)
+                    if within(m.value, typed, tolerance, figures)]
+    if _too_coarse(expected, typed, tolerance, figures):
+        explanations.append((_relative(expected, typed), 1, ("too_few_sig_figs",), expected))
+        detail["typed_figures"] = figures
+    if explanations:
+        _, _, codes, value = min(explanations, key=lambda e: e[:2])  # the closest; then the fewest codes
+        if codes != ("too_few_sig_figs",):
+            detail.pop("typed_figures", None)
+        codes = tuple(dict.fromkeys(codes + extra))
+        return Verdict("incorrect", codes, expected, 0.0, "mistake", {**detail, "mistake_value": value})
+    return Verdict("incorrect", extra, expected, 0.0, "mistake" if extra else "wrong", detail)
 
 
 # --- expressions -------------------------------------------------------------------------------
 
 
-def _sample_point(symbols, rng: np.random.Generator) -> dict:
-    """Random valid values: probabilities in (0, 1), targets in [0, 1], logits real, sizes small ints."""
-    point = {}
-    for s in symbols:
-        letter = s.name[0]
-        if letter in "ypqL":
-            point[s] = float(rng.uniform(0.05, 0.95))
-        elif letter == "t":
-            point[s] = float(rng.uniform(0.0, 1.0))
-        elif letter in "NKT":
-            point[s] = float(rng.integers(1, 7))
-        else:
-            point[s] = float(rng.normal(0.0, 2.0))
-    return point
-
-
-def agree(a, b, rng: np.random.Generator, points: int = EQUIVALENCE_POINTS) -> bool | None:
-    """True if a == b at `points` random valid points; False at the first disagreement; None if too few
-    points were defined for both (e.g. logs of non-positive values everywhere)."""
-    from xentlab.parse import evaluate
-
-    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
-    agreed = 0
-    for _ in range(points * 4):
-        point = _sample_point(symbols, rng)
-        va, vb = evaluate(a, point), evaluate(b, point)
-        if math.isnan(va) and math.isnan(vb):
-            continue
-        if math.isnan(va) or math.isnan(vb) or abs(va - vb) > 1e-9 * max(1.0, abs(va), abs(vb)):
-            return False
-        agreed += 1
-        if agreed >= points:
-            return True
-    return None
-
-
-def symbolic_variants(expected):
-    """(codes, expression) for the ways a derivation typically goes wrong: computed, not hand-written."""
-    import sympy as sp
-
-    def rebase(expr, base):
-        return expr.replace(sp.log, lambda *args: sp.log(args[0]) / sp.log(base))
-
-    variants = [(("sign_dropped",), -expected), (("log_base_10",), rebase(expected, 10)), (("log_base_2",), rebase(expected, 2)),
-                (("log_base_10", "sign_dropped"), -rebase(expected, 10)), (("log_base_2", "sign_dropped"), -rebase(expected, 2))]
-    names = {s.name: s for s in expected.free_symbols}
-    swap = {}
-    for name, s in names.items():
-        twin = {"y": "t", "t": "y"}.get(name[0])
-        if twin and twin + name[1:] in names:
-            swap[s] = names[twin + name[1:]]
-    if swap:
-        variants.append((("swapped_t_y",), expected.xreplace(swap)))
-    inner, sign = (-expected, -1) if expected.could_extract_minus_sign() else (expected, 1)
-    terms = sp.Add.make_args(inner)
-    if len(terms) > 1:
-        for term in terms:
-            complement = any(1 - s in term.atoms(sp.Add) for s in names.values())  # a (1 − t) or (1 − y) factor
-            variants.append((("missing_complement" if complement else "dropped_term",), sign * (inner - term)))
-    for size in ("N", "T", "K"):
-        if size in names:
-            variants += [(("sum_not_mean",), expected * names[size]), (("mean_not_sum",), expected / names[size])]
-    return variants
-
-
 @guarded
 def check_expression(text: str, expected_text: str, *, seed: int = 0, expected_display: str | None = None) -> Verdict:
-    """A typed formula: equal to the expected one at ≥ 8 random valid points (and symbolically where cheap)."""
+    """A typed formula: equal to the expected one at random valid points drawn from a hash of
+    (answer, expected, item `seed`), re-evaluated at high precision where float64 loses it, and
+    confirmed symbolically where SymPy manages within its share of the time limit."""
+    from xentlab.equivalence import confirm, parsed, point_rng
     from xentlab.parse import parse_expression
-    from xentlab.verify import rng_for
 
-    expected = parse_expression(expected_text)
+    expected = parsed(expected_text)
     answer = parse_expression(text)
     shown = expected_display or expected_text
-    same = agree(answer, expected, rng_for(seed, 1))
-    if same:
-        return Verdict("correct", expected=shown, score=1.0, message="correct", detail={"symbolic": _symbolically_equal(answer, expected)})
+    if agree(answer, expected, point_rng(text, expected_text, seed, 1)):
+        confirmed, timed_out = confirm(text, expected_text)  # numbers decided it; SymPy may only add a proof
+        detail = {"confirmed": confirmed, **({"confirm_timed_out": True} if timed_out else {})}
+        return Verdict("correct", expected=shown, score=1.0, message="correct", detail=detail)
     for codes, variant in symbolic_variants(expected):
-        if agree(answer, variant, rng_for(seed, 2)):
+        if agree(answer, variant, point_rng(text, expected_text, seed, 2)):
             return Verdict("incorrect", codes, shown, 0.0, "mistake")
     return Verdict("incorrect", expected=shown, message="wrong")
-
-
-def _symbolically_equal(a, b) -> bool:
-    """Confirmation where cheap. equals() returning None is never read as 'equal'."""
-    import sympy as sp
-
-    diff = a - b
-    if sp.count_ops(diff) > 60:
-        return False
-    return sp.simplify(sp.expand_log(diff, force=True)) == 0
 
 
 # --- choices -----------------------------------------------------------------------------------
 
 
 @guarded
-def check_choice(text: str, expected: str, choices: tuple[str, ...]) -> Verdict:
-    """A choice answered by its id ("log_power") or its letter ("B")."""
+def check_choice(text: str, expected: str, choices: tuple[str, ...], kind: str | None = None) -> Verdict:
+    """A choice answered as printed: "(C)", "（C）", "C", "c", its id ("log_power") or its text.
+    `kind` (the problem type) lets the feedback name the choice as the sheet prints it."""
+    from xentlab.answers import LETTERS, printed_choices, read_choice
+    from xentlab.encode import without_controls
+
     typed = unicodedata.normalize("NFKC", text).strip()
     if not typed:
         return Verdict("invalid", expected=expected, message="empty")
-    letters = {chr(ord("A") + i): c for i, c in enumerate(choices)}
-    chosen = letters.get(typed.upper(), typed)
-    if chosen not in choices:
-        return Verdict("invalid", expected=expected, message="not_a_choice", detail={"value": typed[:40]})
-    if chosen == expected:
-        return Verdict("correct", expected=expected, score=1.0, message="correct")
-    return Verdict("incorrect", expected=expected, message="wrong_choice", detail={"value": chosen})
+    index = read_choice(text, choices, printed_choices(kind, choices) if kind else None)
+    right = choices.index(expected) if expected in choices else None
+    detail = {"kind": kind, "expected_letter": LETTERS[right] if right is not None else None}
+    if index is None:
+        return Verdict("invalid", expected=expected, message="not_a_choice", detail={**detail, "value": without_controls(typed)[:40]})
+    detail.update(letter=LETTERS[index], choice=choices[index])
+    if index == right:
+        return Verdict("correct", expected=expected, score=1.0, message="correct", detail=detail)
+    return Verdict("incorrect", expected=expected, message="wrong_choice", detail=detail)

@@ -56,6 +56,12 @@ class OutputExistsError(XentlabError):
     exit_code = 2
 
 
+class OutputError(XentlabError):
+    """Writing an output failed (no space, no permission, a path that cannot hold a file)."""
+
+    exit_code = 2
+
+
 class VerificationError(XentlabError):
     """A derivation step failed its proof. This is a bug in xentlab, never user error."""
 

@@ -20,7 +20,7 @@ import io
 import json
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -311,13 +311,20 @@ def report_section(mastery: ClassMastery, lang: str) -> str:
                            G=language_module("mastery", "md", lang), esc=markdown_text, mastered=bkt.MASTERED)
 
 
-def from_verdicts(rows: list[dict], verdicts: list) -> list[Outcome]:
-    """grade's own rows and verdicts as outcomes (for the report, without writing graded.csv first)."""
-    return [Outcome(order, str(row.get("student", "")).strip(), str(row.get("item", "")).strip(),
-                    str(row.get("variant", "") or "").strip(), v.status, tuple(v.diagnosis))
-            for order, (row, v) in enumerate(zip(rows, verdicts), start=1)]
+def from_graded(table, graded) -> list[Outcome]:
+    """grade's own rows and results as outcomes (for the report, without writing graded.csv first)."""
+    from xentlab.grading import cell_text, find_columns
+
+    where = find_columns(graded.header, needs_variant=False)
+
+    def cell(cells, index, role):
+        return cell_text(cells, where.get(role), table.number_text, index).strip()
+
+    return [Outcome(index + 1, cell(cells, index, "student"), cell(cells, index, "item"), cell(cells, index, "variant"),
+                    result.status, tuple(result.diagnosis))
+            for index, (cells, result) in enumerate(zip(graded.rows, graded.results))]
 
 
-def grade_report_section(rows: list[dict], verdicts: list, key_path, lang: str) -> str:
-    """The hook `grade --report` calls: grade's own rows and verdicts, and the key it graded with."""
-    return report_section(trace_class(from_verdicts(rows, verdicts), load_keys(key_path)), lang)
+def grade_report_section(table, graded, key_path, lang: str) -> str:
+    """The hook `grade --report` calls: grade's own table and results, and the key it graded with."""
+    return report_section(trace_class(from_graded(table, graded), load_keys(key_path)), lang)

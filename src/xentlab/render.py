@@ -319,13 +319,16 @@ def verdict_document(verdict, lang: str) -> dict:
     expected = verdict.expected
     if isinstance(expected, float) and not math.isfinite(expected):
         expected = None  # JSON has no infinity
-    return {
+    document = {
         "status": verdict.status,
         "diagnosis": list(verdict.diagnosis),
         "feedback": verdict_feedback(verdict, lang),
         "expected": expected,
         "score": verdict.score,
     }
+    if "confirmed" in verdict.detail:  # formulas: "symbolic" (SymPy proved it) or "numeric" (random points only)
+        document["confirmed"] = verdict.detail["confirmed"]
+    return document
 
 
 def render_verdict(verdict, fmt: str, lang: str) -> str:
@@ -337,7 +340,10 @@ def render_verdict(verdict, fmt: str, lang: str) -> str:
 
 
 def render_grade_report(summary: dict, lang: str, figures: list[dict] | None = None) -> str:
-    return render_template("grade/report.md.j2", "md", lang, r=summary, G=language_module("grade", "md", lang), figures=figures or [])
+    from xentlab.encode import for_markdown  # student text in the report is inert Markdown and HTML
+
+    return render_template("grade/report.md.j2", "md", lang, r=summary, G=language_module("grade", "md", lang), figures=figures or [],
+                           esc=for_markdown, F=language_module("feedback", "md", lang))
 
 
 def report_svgs(summary: dict, lang: str) -> list[dict]:

@@ -176,7 +176,9 @@ def _one_hot_from(inputs: Inputs, classes: int, rows: int) -> np.ndarray:
     labels = np.atleast_1d(kernels.validate_labels(inputs.labels, classes))
     if labels.size != rows:
         raise InputError(f"--labels has {labels.size} entries but there are {rows} samples")
-    return np.eye(classes)[labels]
+    one_hot = np.zeros((rows, classes))  # not np.eye(classes)[labels]: that is K×K (26.8 GiB at K = 60,000)
+    one_hot[np.arange(rows), labels] = 1.0
+    return one_hot
 
 
 def _target_points(probs: np.ndarray, t2: np.ndarray, per: np.ndarray) -> list[tuple[float, float]]:

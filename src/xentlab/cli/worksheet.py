@@ -75,11 +75,9 @@ def worksheet(count: int, seed: int, types: str | None, difficulty: int, fmt: st
         sources = [(path, data) for path, data in files if path.suffix == ".tex"]
         files += [(path.with_suffix(".pdf"), data) for path, data in zip((p for p, _ in sources), _compile_pdfs([d for _, d in sources]))]
 
-    from xentlab.files import write_bytes
+    from xentlab.files import write_tree
 
-    for path, data in files:  # everything is built before the first byte is written
-        (directory / path).parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(directory / path, data, force=force)
+    write_tree(directory, files, force=force)  # built whole beside DIR, swapped in by one rename, under a lock
     click.echo(f"wrote {len(files)} files to {directory}", err=True)
 
 

@@ -57,10 +57,13 @@ def answer(params: dict):
 
 def mistakes(params: dict):
     """The same slip made on both predictions: log10 or log2, the minus sign, probabilities
-    compared in place of losses, percent scale; and their combinations."""
+    compared in place of losses, percent scale, the wrong class (one other class for both, or
+    each prediction's own most likely class); one of the two losses in another base; and their
+    combinations."""
     e_a, e_b = losses(params)
     truth = e_a - e_b
     c = params["true_class"] - 1
+    y_a, y_b = np.array(params["y_a"], dtype=float), np.array(params["y_b"], dtype=float)
     log_bases = [_common.IDENTITY, (("log_base_10",), lambda v: v / math.log(10)), (("log_base_2",), lambda v: v / math.log(2))]
     sign = [_common.IDENTITY, (("sign_dropped",), lambda v: -v)]
     percent = [_common.IDENTITY, (("percent_scale",), lambda v: v * 100)]
@@ -68,6 +71,14 @@ def mistakes(params: dict):
         ((), truth, [log_bases, sign, percent]),
         (("probability_not_loss",), params["y_a"][c] - params["y_b"][c], [sign, percent]),
     ]
+    others = [k for k in range(len(y_a)) if k != c]
+    starts += [(("wrong_class",), math.log(y_b[k]) - math.log(y_a[k]), [log_bases, sign, percent]) for k in others]
+    own = (int(y_a.argmax()), int(y_b.argmax()))
+    if own != (c, c):
+        starts.append((("wrong_class",), math.log(y_b[own[1]]) - math.log(y_a[own[0]]), [log_bases, sign, percent]))
+    for code, ln_base in (("log_base_10", math.log(10)), ("log_base_2", math.log(2))):  # one of the two losses in that base
+        starts.append(((code, "mixed_base"), e_a / ln_base - e_b, [sign, percent]))
+        starts.append(((code, "mixed_base"), e_a - e_b / ln_base, [sign, percent]))
     return _common.combine(starts, truth)
 
 

@@ -41,10 +41,20 @@ def answer(params: dict):
 
 
 def mistakes(params: dict):
+    """t − y for y − t, percent, and the gradient of the wrong class: another class's y_k − t_k,
+    or y_j − 1 as if class j were the true one (and their combinations)."""
+    from xentlab import kernels
+
     truth = gradient(params)
     sign = [_common.IDENTITY, (("gradient_sign",), lambda v: -v)]
     percent = [_common.IDENTITY, (("percent_scale",), lambda v: v * 100)]
-    return _common.combine([((), truth, [sign, percent])], truth)
+    y = kernels.softmax(np.array(params["logits"], dtype=float))
+    j, true_class = params["j"] - 1, params["true_class"] - 1
+    starts = [((), truth, [sign, percent])]
+    starts += [(("wrong_class",), float(y[k]) - (1.0 if k == true_class else 0.0), [sign, percent]) for k in range(len(y)) if k != j]
+    if j != true_class:
+        starts.append((("wrong_class",), float(y[j]) - 1.0, [sign, percent]))
+    return _common.combine(starts, truth)
 
 
 def solution(params: dict) -> dict:

@@ -17,7 +17,7 @@ from xentlab.problems import _common
 KIND = "token-loss"
 WORK_SPACE = 5  # lines of answer space in the LaTeX worksheet
 TOKENS = {1: 3, 2: 4, 3: 5}
-LOG_CODES = {"log_base_10", "log_base_2", "sign_dropped", "sum_not_mean"}
+LOG_CODES = {"log_base_10", "log_base_2", "sign_dropped", "sum_not_mean", "mixed_base"}
 MAX_EXP = math.log(sys.float_info.max)  # a wrong loss whose exp would overflow gives no mistake
 
 
@@ -49,15 +49,26 @@ def answer(params: dict):
 
 
 def mistakes(params: dict):
-    """For the loss, the catalogue. For the perplexity, exp of each wrong loss that comes
-    from the log itself (wrong base, dropped sign, sum for mean), and nothing else."""
+    """For the loss, the catalogue and the perplexity given instead. For the perplexity, exp of
+    each wrong loss that comes from the log itself (wrong base, one token in another base, dropped
+    sign, sum for mean), and the loss given instead (with its own slips)."""
     from xentlab.mistakes import catalogue, distinct
 
     found = catalogue("token-loss", inputs(params))
+    loss = float(_token_loss(params).loss)
     if params["ask"] == "loss":
-        return found
+        extra = [(("perplexity_not_loss",), math.exp(loss)), (("perplexity_not_loss", "percent_scale"), 100 * math.exp(loss))]
+        return distinct([(m.codes, m.value) for m in found] + extra, loss)
     truth = answer(params).value
-    return distinct([(m.codes, math.exp(m.value)) for m in found if set(m.codes) <= LOG_CODES and m.value < MAX_EXP], truth)
+    from_log = [(m.codes, math.exp(m.value)) for m in found if set(m.codes) <= LOG_CODES and m.value < MAX_EXP]
+    as_loss = [(("loss_not_perplexity",) + m.codes, m.value) for m in found if set(m.codes) <= LOG_CODES and len(m.codes) < 3]
+    return distinct(from_log + [(("loss_not_perplexity",), loss)] + as_loss, truth)
+
+
+def _token_loss(params: dict):
+    from xentlab import kernels
+
+    return kernels.token_loss(np.array(params["p"], dtype=float))
 
 
 def solution(params: dict) -> dict:

@@ -5,7 +5,8 @@ The value is −log p in the source unit for a 2-decimal p, to 4 significant fig
 Difficulty 1: nats → bits; 2: nats ↔ bits; 3: any two of nats, bits and decimal units.
 
 Mistake codes: log_base_10 / log_base_2 (ln 10 used where ln 2 belongs, or the reverse),
-conversion_inverted (multiplied by the factor instead of dividing, or the reverse), percent_scale.
+conversion_inverted (multiplied by the factor instead of dividing, or the reverse), percent_scale,
+base_e_not_bits / base_e_not_decimal (the value in nats given unconverted).
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def mistakes(params: dict):
             continue
         starts.append((codes, convert(value, src, dst)))
         starts.append((codes + ("conversion_inverted",), convert(value, dst, src)))
+    if source == "nats" and target != "nats":  # the nats value given as it is: ln where log2 or log10 belongs
+        starts.append(({"bits": ("base_e_not_bits",), "decimal": ("base_e_not_decimal",)}[target], value))
     percent = [_common.IDENTITY, (("percent_scale",), lambda v: v * 100)]
     return _common.combine([(codes, v, [percent]) for codes, v in starts], truth)
 
