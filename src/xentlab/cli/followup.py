@@ -71,7 +71,7 @@ def followup(graded_path, key_path, directory, seed, fmt, pdf, lang, difficulty,
 
         sources = [(name, data) for name, data in files.items() if name.endswith(".tex")]
         files.update({name[:-4] + ".pdf": data for (name, _), data in zip(sources, _compile_pdfs([d for _, d in sources]))})
-    index_md, index_json = build.index(classroom, sheets, class_sheet, fmt, lang)
+    index_md, index_json = build.index(classroom, sheets, class_sheet, fmt, lang, kinds)
     files["attempts.csv"] = bkt.attempts_csv(classroom.attempts).encode("utf-8")
     files["followup.json"] = index_json.encode("utf-8")
     files["followup.md"] = index_md.encode("utf-8")
