@@ -121,6 +121,9 @@ def test_markdown_text_renders_as_the_characters_only():
     assert mastery.markdown_text("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert\\(1\\)&gt;"
     assert mastery.markdown_text("a|b\nc*d_e <!--") == "a\\|b c\\*d\\_e &lt;\\!\\-\\-"
     assert mastery.markdown_text("\u202eevil\x1b[31m") == "evil\\[31m"
+    # a name with dollars is not math where Markdown is read with math on (GitHub, Jupyter, the sheets'
+    # own $…$ formulas): CommonMark makes any ASCII punctuation literal with a backslash (spec, 2.4)
+    assert mastery.markdown_text("$x^2$ costs $5") == "\\$x\\^2\\$ costs \\$5"
 
 
 def test_grade_report_has_the_mastery_table_and_class_line(graded):
