@@ -197,6 +197,21 @@ def test_command_errors(tmp_path, capsys, setup, args, key_text):
     assert (state.read_bytes() if state.is_file() else None) == before  # nothing overwritten
 
 
+@pytest.mark.parametrize(("command", "args", "expected"), [
+    ("practice", ["--seed", "-1"], "xentlab：エラー：--seed には 0 以上の整数を指定してください"),
+    ("practice", ["--max", "201"], "xentlab：エラー：--max には 1 以上 200 以下の整数を指定してください"),
+    ("followup", ["--seed", "-1"], "xentlab：エラー：--seed には 0 以上の整数を指定してください"),
+    ("followup", ["--pdf"], "xentlab：エラー：--pdf は --format tex と一緒に指定してください"),
+])
+def test_option_errors_in_japanese_have_no_english_words(tmp_path, capsys, command, args, expected):
+    """The words of a ja error are Japanese; only option names and numbers stay ASCII."""
+    files = ["--answers", str(tmp_path / "a.txt")] if command == "practice" else \
+        ["--graded", str(DATA / "class.csv"), "--key", str(DATA / "class-key.json"), "-o", str(tmp_path / "o")]
+    (tmp_path / "a.txt").write_text("1\n", encoding="utf-8")
+    code, _, err = run(capsys, command, "--lang", "ja", *files, *args)
+    assert code == 2 and err.strip() == expected, err
+
+
 def test_resuming_with_other_options_is_refused(tmp_path, capsys):
     (tmp_path / "a.txt").write_text("1\n", encoding="utf-8")
     assert run(capsys, "practice", "--state", str(tmp_path / "s.json"), "--answers", str(tmp_path / "a.txt"), "--seed", "4")[0] == 0

@@ -90,9 +90,9 @@ def _check_options(given: dict) -> None:
     from xentlab.errors import UsageError
 
     if given["--seed"] is not None and not 0 <= given["--seed"] < 2**63:
-        raise UsageError(key="practice_bad_option", option="--seed", allowed="0 or more")
+        raise UsageError(key="option_range", option="--seed", low=0, high=None)
     if given["--max"] is not None and not 1 <= given["--max"] <= 200:
-        raise UsageError(key="practice_bad_option", option="--max", allowed="1..200")
+        raise UsageError(key="option_range", option="--max", low=1, high=200)
     if given["--difficulty"] is not None and given["--difficulty"] not in (1, 2, 3):
         raise UsageError(key="practice_bad_option", option="--difficulty", allowed="1, 2, 3")
     if given["--lang"] is not None and given["--lang"] not in ("ja", "en"):
