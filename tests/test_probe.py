@@ -97,6 +97,43 @@ def test_student_cannot_swallow_the_timeout():
     assert probe(stubborn, time_limit=0.1).diagnosis == ("timed_out",)
 
 
+def test_a_number_as_text_is_not_a_number():
+    """A loss returned as text (str(loss), f"{loss:.4f}") is not a number, even when NumPy would
+    parse it: the right value 0.356675 (= -ln 0.7, seed 002's first example) as a string fails."""
+    def as_text(y, t):
+        return str(-np.mean(np.sum(t * np.log(np.clip(y, 1e-12, 1.0)), axis=-1)))
+
+    assert math.isclose(float(as_text(np.array([0.7, 0.2, 0.1]), np.array([1, 0, 0]))), -math.log(0.7))
+    verdict = probe(as_text)
+    assert verdict.status == "incorrect" and verdict.diagnosis == ("not_a_number",)
+    assert verdict.failing["detail"] == "str"
+
+
+def test_sys_exit_in_the_function_is_the_students_error():
+    def quits(y, t):
+        sys.exit(3)
+
+    verdict = probe(quits)
+    assert verdict.diagnosis == ("raised_exception",) and verdict.failing["detail"] == "SystemExit: 3"
+
+
+def test_the_returned_objects_own_code_runs_under_the_time_limit():
+    import time
+
+    class Stuck:
+        def __array__(self, dtype=None, copy=None):
+            while True:
+                pass
+
+        def __float__(self):
+            while True:
+                pass
+
+    start = time.perf_counter()
+    assert probe(lambda y, t: Stuck(), time_limit=0.1).diagnosis == ("timed_out",)
+    assert time.perf_counter() - start < 5
+
+
 def test_inputs_are_copies():
     def mutating(y, t):
         y[y == 0] = 1e-12
