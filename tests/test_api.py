@@ -172,3 +172,22 @@ def test_probe_nan_is_shown_as_nan():
     probed = xentlab.probe(unstable, kind="softmax-cross-entropy", lang="ja")
     assert probed.diagnosis == ("softmax_not_stabilised",) and probed.actual == "nan"
     assert "nan を返しました" in probed.feedback
+
+
+def test_probe_shows_a_wrong_value_so_that_it_does_not_read_as_the_right_one_rounded():
+    """np.log(y + 1e-7) at y = 1e-5 (the ε of a popular textbook): −ln(1.01e-5) = 11.50293 against
+    −ln(1e-5) = 11.51293 (the math module). Four figures with the trailing zero dropped would
+    say '11.5' against '11.51', which reads as one number rounded twice."""
+    def plus_delta(y, t):
+        if y.ndim == 1:
+            t, y = t.reshape(1, t.size), y.reshape(1, y.size)
+        return -np.sum(t * np.log(y + 1e-7)) / y.shape[0]
+
+    assert round(-math.log(1e-5 + 1e-7), 2) == 11.50 and round(-math.log(1e-5), 2) == 11.51
+    probed = xentlab.probe(plus_delta, lang="en")
+    assert probed.diagnosis == ("eps_added_in_log",)
+    assert "it returned 11.50; the right value is 11.51." in probed.feedback
+    from xentlab.display import differing
+
+    assert differing(2.1203, 1.0601) == ("2.12", "1.06")  # no zero to keep: as before
+    assert differing(0.35671, 0.356675)[0] != differing(0.35671, 0.356675)[1]  # more figures until they differ
