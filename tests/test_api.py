@@ -142,6 +142,14 @@ def test_any_answer_gets_a_verdict(answer):
     assert verdict.to_html().count("<script") == 1
 
 
+@pytest.mark.parametrize("answer", [10**400, -(10**5000), __import__("fractions").Fraction(10**400, 3)], ids=["int", "huge_negative", "fraction"])
+def test_a_number_beyond_any_float_gets_a_verdict(answer):
+    """q1 = 10**400 in a notebook: larger than the largest double (about 1.8e308), so it cannot be
+    the loss; the verdict says the number is too large instead of raising OverflowError."""
+    verdict = xentlab.check(answer, expect=1.109, lang="en")
+    assert verdict.status == "invalid" and "too large" in verdict.feedback
+
+
 def test_probe_result_display_and_json():
     def seed001(y, t):
         return -np.sum(t * np.log(y))
