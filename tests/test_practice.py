@@ -212,6 +212,16 @@ def test_option_errors_in_japanese_have_no_english_words(tmp_path, capsys, comma
     assert code == 2 and err.strip() == expected, err
 
 
+def test_a_list_of_choices_in_an_error_is_never_cut(tmp_path, capsys):
+    """Terminal-safe parameters are cut at 80 characters; the list of valid names is ours, and
+    whole: the last skill of the table and the last exercise of `xentlab notebook` are in it."""
+    code, _, err = run(capsys, "practice", "--skills", "logs", "--lang", "ja")
+    assert code == 2 and err.strip().endswith("units, reading_question"), err
+    code, _, err = run(capsys, "notebook", "--count", "1", "--seed", "1", "--format", "otter", "--implement", "hinge",
+                       "-o", str(tmp_path / "nb"), "--lang", "en")
+    assert code == 2 and err.strip().endswith("token-loss, token-loss:perplexity"), err
+
+
 def test_resuming_with_other_options_is_refused(tmp_path, capsys):
     (tmp_path / "a.txt").write_text("1\n", encoding="utf-8")
     assert run(capsys, "practice", "--state", str(tmp_path / "s.json"), "--answers", str(tmp_path / "a.txt"), "--seed", "4")[0] == 0
