@@ -199,3 +199,25 @@ def test_probe_shows_a_wrong_value_so_that_it_does_not_read_as_the_right_one_rou
 
     assert differing(2.1203, 1.0601) == ("2.12", "1.06")  # no zero to keep: as before
     assert differing(0.35671, 0.356675)[0] != differing(0.35671, 0.356675)[1]  # more figures until they differ
+
+
+def test_probe_names_the_failing_input_exactly():
+    """np.clip(y, 1e-3, 1 - 1e-3) is wrong at y = 0.99999 (the right loss −ln 0.99999 ≈ 1.0e-5, by
+    the math module; the clipped one −ln 0.999 ≈ 1.0e-3). The verdict must show 0.99999, not the
+    4-figure '1', or the student cannot call the function on the input named."""
+    def clipped(y, t):
+        y = np.clip(y, 1e-3, 1 - 1e-3)
+        return -np.mean(np.sum(t * np.log(y), axis=-1))
+
+    assert math.isclose(-math.log(0.99999), 1.000005e-5, rel_tol=1e-6)
+    probed = xentlab.probe(clipped, lang="en")
+    assert probed.diagnosis == ("epsilon_too_large",)
+    def wrong_near_one(y, t):  # right everywhere but at y = 0.99999, where it gives the clipped value
+        right = -np.mean(np.sum(t * np.log(np.clip(y, 1e-12, 1.0)), axis=-1))
+        return -math.log(0.999) if y.ndim == 1 and y[0] == 0.99999 else right
+
+    near_one = xentlab.probe(wrong_near_one, lang="en")
+    assert "y = [0.99999, 5e-06, 5e-06], t = [1, 0, 0]" in near_one.feedback, near_one.feedback
+    from xentlab.display import exact
+
+    assert exact([1000.0, -999.0, 0.59999, 1e-05]) == "[1000, -999, 0.59999, 1e-05]"

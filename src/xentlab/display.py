@@ -90,6 +90,16 @@ def array(value, digits: int = 4) -> str:
     return number(value, digits)
 
 
+def exact(value) -> str:
+    """An input as it was given: the shortest text that reads back as the same float (0.99999,
+    5e-06, 1000), so a student can call their function on exactly what the verdict names."""
+    if isinstance(value, list):
+        return "[" + ", ".join(exact(v) for v in value) + "]"
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return number(value)
+
+
 def differing(actual, expected) -> tuple[str, str]:
     """A wrong value and the right one, with as many significant figures (4 to 12) as it takes for
     them not to read the same, and trailing zeros kept where only one of them would lose its own:

@@ -232,7 +232,7 @@ class Probed(Result):
         names = list(ARG_NAMES[self.verdict.kind])
         if self.verdict.targets == "labels":
             names[1] = "labels"
-        args = list(zip(names, (display.array(a) for a in failing["args"])))
+        args = list(zip(names, (display.exact(a) for a in failing["args"])))
         if self.verdict.target_first:
             args.reverse()
         actual, expected = ("", display.array(failing["expected"])) if failing["actual"] is None else \
