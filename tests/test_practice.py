@@ -222,6 +222,20 @@ def test_a_list_of_choices_in_an_error_is_never_cut(tmp_path, capsys):
     assert code == 2 and err.strip().endswith("token-loss, token-loss:perplexity"), err
 
 
+def test_a_state_file_that_cannot_be_written_is_said_before_the_first_question(tmp_path, capsys, monkeypatch):
+    (tmp_path / "a.txt").write_text("0.5\n", encoding="utf-8")
+    code, out, err = run(capsys, "practice", "--state", str(tmp_path / "missing" / "me.json"), "--answers", str(tmp_path / "a.txt"), "--lang", "en")
+    assert code == 2 and out == "" and err.strip() == (
+        f"xentlab: error: the directory {tmp_path / 'missing'} for the --state file does not exist; create it first, or give another path")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("xentlab.files.write_bytes", full_disk)
+    code, _, err = run(capsys, "practice", "--state", str(tmp_path / "me.json"), "--answers", str(tmp_path / "a.txt"), "--lang", "en")
+    assert code == 2 and err.strip().splitlines()[-1] == f"xentlab: error: cannot write the state file {tmp_path / 'me.json'} (No space left on device)"
+
+
 def test_resuming_with_other_options_is_refused(tmp_path, capsys):
     (tmp_path / "a.txt").write_text("1\n", encoding="utf-8")
     assert run(capsys, "practice", "--state", str(tmp_path / "s.json"), "--answers", str(tmp_path / "a.txt"), "--seed", "4")[0] == 0
