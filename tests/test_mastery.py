@@ -140,8 +140,10 @@ def test_report_escapes_student_names(tmp_path, capsys):
     code, _, err = run(capsys, "grade", "--key", str(DATA / "class-key.json"), "--responses", str(responses),
                        "-o", str(tmp_path / "g.csv"), "--report", str(tmp_path / "r.md"), "--lang", "ja")
     assert code == 0, err
-    section = (tmp_path / "r.md").read_text("utf-8").split("## スキルごとの習熟度")[1]
+    report = (tmp_path / "r.md").read_text("utf-8")
+    section = report.split("## スキルごとの習熟度")[1]
     assert "<script>" not in section and "&lt;script&gt;x&lt;/script&gt;" in section
+    assert "<script>" not in report and "| &lt;script&gt;x&lt;/script&gt; | 1 | 0 | 0 | 0 / 6 |" in report  # the totals table too
 
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

@@ -337,7 +337,10 @@ def render_verdict(verdict, fmt: str, lang: str) -> str:
 
 
 def render_grade_report(summary: dict, lang: str, figures: list[dict] | None = None) -> str:
-    return render_template("grade/report.md.j2", "md", lang, r=summary, G=language_module("grade", "md", lang), figures=figures or [])
+    from xentlab.mastery import markdown_text  # a student's name is text a teacher typed: never Markdown or HTML
+
+    return render_template("grade/report.md.j2", "md", lang, r=summary, G=language_module("grade", "md", lang), figures=figures or [],
+                           esc=markdown_text)
 
 
 def report_svgs(summary: dict, lang: str) -> list[dict]:
