@@ -134,6 +134,17 @@ def test_the_returned_objects_own_code_runs_under_the_time_limit():
     assert time.perf_counter() - start < 5
 
 
+@pytest.mark.parametrize("limit", [-1, 0, float("nan"), float("inf"), 1e12, True, "2"])
+def test_a_bad_time_limit_is_the_callers_error_not_the_students(limit):
+    """setitimer(-1) or setitimer(1e12) fails inside the call: that used to come back as the
+    student's raised_exception (and 0 switched the limit off)."""
+    def right(y, t):
+        return -np.mean(np.sum(t * np.log(np.clip(y, 1e-12, 1.0)), axis=-1))
+
+    with pytest.raises(ValueError, match="time_limit"):
+        probe(right, time_limit=limit)
+
+
 def test_inputs_are_copies():
     def mutating(y, t):
         y[y == 0] = 1e-12

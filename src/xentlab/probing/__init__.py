@@ -31,6 +31,7 @@ EDGE_TOL = (1e-4, 1e-11)  # near 0 and 1 a correct clip (ε ≤ 1e-5) stays insi
 EPS_CANDIDATES = tuple(10.0 ** -k for k in range(1, 16)) + (0.05, 0.2, 0.5e-2)
 EDGE_CODES = {"zero": "no_epsilon", "small": "no_epsilon", "near_one": "no_epsilon", "overflow": "softmax_not_stabilised"}
 CALL_ERRORS = ("raised_exception", "timed_out", "no_return_value", "not_a_number")
+MAX_TIME_LIMIT = 86400.0  # a day: beyond any notebook's patience, and within every platform's timer
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ def probe(fn, kind: str = "cross-entropy", *, targets: str = "one-hot", output: 
         raise TypeError(f"probe: expected a function, got {type(fn).__name__}")
     if order not in ("auto", "pred,target", "target,pred"):
         raise ValueError("probe: order must be 'auto', 'pred,target' or 'target,pred'")
+    # checked here: a bad limit would make the timer itself fail inside the call, reported as the student's error
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not 0 < time_limit <= MAX_TIME_LIMIT:
+        raise ValueError(f"probe: time_limit must be a number of seconds above 0 and at most {MAX_TIME_LIMIT:g}, got {time_limit!r}")
     spec = _cases.spec_for(kind, targets=targets, output=output, half=half)
     swap = spec.arity == 2 and (target_first(fn) if order == "auto" else order == "target,pred")
     runs = _Runs(fn, swap, time_limit)
