@@ -145,6 +145,21 @@ def test_a_bad_time_limit_is_the_callers_error_not_the_students(limit):
         probe(right, time_limit=limit)
 
 
+def test_a_harmless_epsilon_is_not_called_too_large_where_the_mistake_takes_log_0():
+    """Labels used 1-based (labels - 1) pick class K for label 0; on the batch [[0, 1, 0], [0.5, 0.5, 0]]
+    with labels [1, 0] both picked probabilities are 0, so that wrong formula is inf there, and
+    the student's clip at 1e-12 (README's own ε) gives −ln 1e-12 ≈ 27.63 instead. That is the
+    guard working, not an ε too large; a clip at 1e-2 is (−ln 0.01 ≈ 4.6 there, by hand)."""
+    def one_based(eps):
+        def f(y, labels):
+            y, labels = np.atleast_2d(np.clip(y, eps, 1.0)), np.atleast_1d(labels)
+            return -np.mean(np.log(y[np.arange(len(labels)), labels - 1]))
+        return f
+
+    assert probe(one_based(1e-12), targets="labels").diagnosis == ("wrong_class",)
+    assert probe(one_based(1e-2), targets="labels").diagnosis == ("wrong_class", "epsilon_too_large")
+
+
 def test_inputs_are_copies():
     def mutating(y, t):
         y[y == 0] = 1e-12

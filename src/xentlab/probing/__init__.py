@@ -29,6 +29,7 @@ from xentlab.probing.runner import TIME_LIMIT, Outcome, call, target_first
 CORE_TOL = (1e-6, 1e-9)  # (rtol, atol) on ordinary inputs: the student's float arithmetic, not a guess
 EDGE_TOL = (1e-4, 1e-11)  # near 0 and 1 a correct clip (ε ≤ 1e-5) stays inside this
 EPS_CANDIDATES = tuple(10.0 ** -k for k in range(1, 16)) + (0.05, 0.2, 0.5e-2)
+HARMLESS_EPS = 1e-5  # a clip at or below this stays within EDGE_TOL of the right value on every edge case
 EDGE_CODES = {"zero": "no_epsilon", "small": "no_epsilon", "near_one": "no_epsilon", "overflow": "softmax_not_stabilised"}
 CALL_ERRORS = ("raised_exception", "timed_out", "no_return_value", "not_a_number")
 MAX_TIME_LIMIT = 86400.0  # a day: beyond any notebook's patience, and within every platform's timer
@@ -167,18 +168,24 @@ def _edges(runs: _Runs, spec: _cases.Spec, model, dims: tuple[int, ...]) -> tupl
             elif _close(outcome.value, predicted, EDGE_TOL):
                 continue
             else:
-                code = _guard_code(outcome.value, case, model)
-                codes.append(code) if code else unexplained.append(case.name)
+                code, eps = _guard_code(outcome.value, case, model)
+                if code is None:
+                    unexplained.append(case.name)
+                elif np.all(np.isfinite(predicted)) or eps > HARMLESS_EPS:
+                    codes.append(code)
+                # else: the fitted (wrong) formula takes log 0 here, so any guard gives a finite value
+                # instead of inf; one with a harmless ε (1e-12) is what the student should write
     return tuple(codes), unexplained
 
 
-def _guard_code(actual: np.ndarray, case: _cases.Case, model) -> str | None:
-    for eps in EPS_CANDIDATES:
+def _guard_code(actual: np.ndarray, case: _cases.Case, model) -> tuple[str | None, float]:
+    """The guard that reproduces `actual` here, and its ε (the smallest that does, per kind)."""
+    for eps in sorted(EPS_CANDIDATES):
         if _close(actual, model(case.args, ("clip", eps)), EDGE_TOL):
-            return "epsilon_too_large"
+            return "epsilon_too_large", eps
         if _close(actual, model(case.args, ("plus", eps)), EDGE_TOL):
-            return "eps_added_in_log"
-    return None
+            return "eps_added_in_log", eps
+    return None, 0.0
 
 
 def _unexplained(spec, runs: _Runs, all_cases, swap: bool) -> ProbeVerdict:
