@@ -138,7 +138,7 @@ def test_existing_output_needs_force_and_only_replaces_what_followup_wrote(tmp_p
     args = ["followup", "--graded", str(graded), "--key", str(DATA / "class-key.json"), "-o", str(out)]
     assert run(capsys, *args)[0] == 0
     code, _, err = run(capsys, *args)
-    assert code == 2 and "followup.md" in err or "students" in err or "attempts.csv" in err
+    assert code == 2 and ("followup.md" in err or "students" in err or "attempts.csv" in err), err
     (out / "students" / "stale").mkdir()
     assert run(capsys, *args, "--force")[0] == 0
     assert not (out / "students" / "stale").exists() and (out / "students" / "ben" / "worksheet.md").exists()
