@@ -142,6 +142,14 @@ def test_any_answer_gets_a_verdict(answer):
     assert verdict.to_html().count("<script") == 1
 
 
+@pytest.mark.parametrize("answer", [10**400, -(10**5000), __import__("fractions").Fraction(10**400, 3)], ids=["int", "huge_negative", "fraction"])
+def test_a_number_beyond_any_float_gets_a_verdict(answer):
+    """q1 = 10**400 in a notebook: larger than the largest double (about 1.8e308), so it cannot be
+    the loss; the verdict says the number is too large instead of raising OverflowError."""
+    verdict = xentlab.check(answer, expect=1.109, lang="en")
+    assert verdict.status == "invalid" and "too large" in verdict.feedback
+
+
 def test_probe_result_display_and_json():
     def seed001(y, t):
         return -np.sum(t * np.log(y))
@@ -172,3 +180,44 @@ def test_probe_nan_is_shown_as_nan():
     probed = xentlab.probe(unstable, kind="softmax-cross-entropy", lang="ja")
     assert probed.diagnosis == ("softmax_not_stabilised",) and probed.actual == "nan"
     assert "nan を返しました" in probed.feedback
+
+
+def test_probe_shows_a_wrong_value_so_that_it_does_not_read_as_the_right_one_rounded():
+    """np.log(y + 1e-7) at y = 1e-5 (the ε of a popular textbook): −ln(1.01e-5) = 11.50293 against
+    −ln(1e-5) = 11.51293 (the math module). Four figures with the trailing zero dropped would
+    say '11.5' against '11.51', which reads as one number rounded twice."""
+    def plus_delta(y, t):
+        if y.ndim == 1:
+            t, y = t.reshape(1, t.size), y.reshape(1, y.size)
+        return -np.sum(t * np.log(y + 1e-7)) / y.shape[0]
+
+    assert round(-math.log(1e-5 + 1e-7), 2) == 11.50 and round(-math.log(1e-5), 2) == 11.51
+    probed = xentlab.probe(plus_delta, lang="en")
+    assert probed.diagnosis == ("eps_added_in_log",)
+    assert "it returned 11.50; the right value is 11.51." in probed.feedback
+    from xentlab.display import differing
+
+    assert differing(2.1203, 1.0601) == ("2.12", "1.06")  # no zero to keep: as before
+    assert differing(0.35671, 0.356675)[0] != differing(0.35671, 0.356675)[1]  # more figures until they differ
+
+
+def test_probe_names_the_failing_input_exactly():
+    """np.clip(y, 1e-3, 1 - 1e-3) is wrong at y = 0.99999 (the right loss −ln 0.99999 ≈ 1.0e-5, by
+    the math module; the clipped one −ln 0.999 ≈ 1.0e-3). The verdict must show 0.99999, not the
+    4-figure '1', or the student cannot call the function on the input named."""
+    def clipped(y, t):
+        y = np.clip(y, 1e-3, 1 - 1e-3)
+        return -np.mean(np.sum(t * np.log(y), axis=-1))
+
+    assert math.isclose(-math.log(0.99999), 1.000005e-5, rel_tol=1e-6)
+    probed = xentlab.probe(clipped, lang="en")
+    assert probed.diagnosis == ("epsilon_too_large",)
+    def wrong_near_one(y, t):  # right everywhere but at y = 0.99999, where it gives the clipped value
+        right = -np.mean(np.sum(t * np.log(np.clip(y, 1e-12, 1.0)), axis=-1))
+        return -math.log(0.999) if y.ndim == 1 and y[0] == 0.99999 else right
+
+    near_one = xentlab.probe(wrong_near_one, lang="en")
+    assert "y = [0.99999, 5e-06, 5e-06], t = [1, 0, 0]" in near_one.feedback, near_one.feedback
+    from xentlab.display import exact
+
+    assert exact([1000.0, -999.0, 0.59999, 1e-05]) == "[1000, -999, 0.59999, 1e-05]"

@@ -138,7 +138,7 @@ def test_existing_output_needs_force_and_only_replaces_what_followup_wrote(tmp_p
     args = ["followup", "--graded", str(graded), "--key", str(DATA / "class-key.json"), "-o", str(out)]
     assert run(capsys, *args)[0] == 0
     code, _, err = run(capsys, *args)
-    assert code == 2 and "followup.md" in err or "students" in err or "attempts.csv" in err
+    assert code == 2 and ("followup.md" in err or "students" in err or "attempts.csv" in err), err
     (out / "students" / "stale").mkdir()
     assert run(capsys, *args, "--force")[0] == 0
     assert not (out / "students" / "stale").exists() and (out / "students" / "ben" / "worksheet.md").exists()
@@ -195,6 +195,31 @@ def test_variants_directory(tmp_path):
     assert proc.returncode == 0, proc.stderr
     index = json.loads((ws / "followup.json").read_text("utf-8"))
     assert {s["student"]: [w["skill"] for w in s["weak_skills"]] for s in index["students"]} == {"s1": ["natural_log"], "s2": ["natural_log"]}
+
+
+def test_types_that_cannot_show_a_weak_skill(tmp_path, capsys):
+    """--types narrower than the class's weak skills: no crash, and no sheet practises a skill its
+    items cannot show. By hand: a sum of squared errors has no log, no minus in front, no batch
+    mean, no one-hot selection and no choice, so an sse item shows none of ben's, dana's or emi's
+    weak skills (their rows in tests/data/class.csv: log rules, mean vs sum, sign, one-hot, the
+    loss formula). A log-rule item is a choice of rule: it shows the rules of logarithms, which
+    all three got wrong (item 6), and nothing else."""
+    graded = graded_sample(tmp_path)
+    base = ["followup", "--graded", str(graded), "--key", str(DATA / "class-key.json"), "--lang", "en"]
+    code, _, err = run(capsys, *base, "-o", str(tmp_path / "sse"), "--types", "sse")
+    assert code == 0, err
+    index = json.loads((tmp_path / "sse" / "followup.json").read_text("utf-8"))
+    assert [s["sheet"] for s in index["students"]] == [None] * 5 and index["class"]["sheet"] is None
+    assert not (tmp_path / "sse" / "students").exists()
+    assert "are not practised on the sheets: The minus sign" in (tmp_path / "sse" / "followup.md").read_text("utf-8")
+    code, _, err = run(capsys, *base, "-o", str(tmp_path / "rule"), "--types", "log-rule")
+    assert code == 0, err
+    index = json.loads((tmp_path / "rule" / "followup.json").read_text("utf-8"))
+    assert sorted(s["student"] for s in index["students"] if s["sheet"]) == ["ben", "dana", "emi"]
+    assert index["class"]["skills"] == [{"skill": "log_rules", "students": 3}]
+    for document in sheets_in(tmp_path / "rule"):
+        assert len(document["items"]) == 4
+        assert {(e["kind"], e["target"]["skill"]) for e in document["items"]} == {("log-rule", "log_rules")}
 
 
 @pytest.mark.parametrize(("args", "needle"), [(["--graded", "/nonexistent.csv"], "does not exist"),

@@ -121,6 +121,9 @@ def test_markdown_text_renders_as_the_characters_only():
     assert mastery.markdown_text("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert\\(1\\)&gt;"
     assert mastery.markdown_text("a|b\nc*d_e <!--") == "a\\|b c\\*d\\_e &lt;\\!\\-\\-"
     assert mastery.markdown_text("\u202eevil\x1b[31m") == "evil\\[31m"
+    # a name with dollars is not math where Markdown is read with math on (GitHub, Jupyter, the sheets'
+    # own $…$ formulas): CommonMark makes any ASCII punctuation literal with a backslash (spec, 2.4)
+    assert mastery.markdown_text("$x^2$ costs $5") == "\\$x\\^2\\$ costs \\$5"
 
 
 def test_grade_report_has_the_mastery_table_and_class_line(graded):
@@ -137,8 +140,10 @@ def test_report_escapes_student_names(tmp_path, capsys):
     code, _, err = run(capsys, "grade", "--key", str(DATA / "class-key.json"), "--responses", str(responses),
                        "-o", str(tmp_path / "g.csv"), "--report", str(tmp_path / "r.md"), "--lang", "ja")
     assert code == 0, err
-    section = (tmp_path / "r.md").read_text("utf-8").split("## スキルごとの習熟度")[1]
+    report = (tmp_path / "r.md").read_text("utf-8")
+    section = report.split("## スキルごとの習熟度")[1]
     assert "<script>" not in section and "&lt;script&gt;x&lt;/script&gt;" in section
+    assert "<script>" not in report and "| &lt;script&gt;x&lt;/script&gt; | 1 | 0 | 0 | 0 / 6 |" in report  # the totals table too
 
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402

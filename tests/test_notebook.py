@@ -107,6 +107,23 @@ def test_student_notebook_holds_no_answers(capsys, tmp_path, fmt):
         assert marker not in student
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_formula_example_is_no_answer(capsys, tmp_path, lang):
+    """At difficulty 1 a derive-step item has two classes: its answers are -(t1*log(y1) + t2*log(y2))
+    and t1*log(y1) + t2*log(y2) (by hand: E = -log L and log L for L = y1^t1 * y2^t2). The
+    example that shows how to write a formula must be neither."""
+    out = tmp_path / lang
+    code, _, err = run(capsys, "notebook", "--count", "2", "--seed", "1", "--types", "derive-step", "--difficulty", "1",
+                       "--implement", "", "--format", "otter", "--lang", lang, "-o", str(out))
+    assert code == 0, err
+    answers = {item["answer"] for item in json.loads((out / "key.json").read_text(encoding="utf-8"))["items"]}
+    assert answers == {"-(t1*log(y1) + t2*log(y2))", "t1*log(y1) + t2*log(y2)"}
+    student = "\n".join("".join(cell.source) for cell in read(out / "student.ipynb").cells)
+    assert "3*log(y1) - t2" in student
+    for answer in answers:
+        assert answer not in student, answer
+
+
 def test_same_arguments_same_bytes_whatever_the_hash_seed(tmp_path):
     outputs = []
     for n, hash_seed in enumerate(("1", "2")):

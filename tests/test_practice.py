@@ -197,6 +197,45 @@ def test_command_errors(tmp_path, capsys, setup, args, key_text):
     assert (state.read_bytes() if state.is_file() else None) == before  # nothing overwritten
 
 
+@pytest.mark.parametrize(("command", "args", "expected"), [
+    ("practice", ["--seed", "-1"], "xentlab：エラー：--seed には 0 以上の整数を指定してください"),
+    ("practice", ["--max", "201"], "xentlab：エラー：--max には 1 以上 200 以下の整数を指定してください"),
+    ("followup", ["--seed", "-1"], "xentlab：エラー：--seed には 0 以上の整数を指定してください"),
+    ("followup", ["--pdf"], "xentlab：エラー：--pdf は --format tex と一緒に指定してください"),
+])
+def test_option_errors_in_japanese_have_no_english_words(tmp_path, capsys, command, args, expected):
+    """The words of a ja error are Japanese; only option names and numbers stay ASCII."""
+    files = ["--answers", str(tmp_path / "a.txt")] if command == "practice" else \
+        ["--graded", str(DATA / "class.csv"), "--key", str(DATA / "class-key.json"), "-o", str(tmp_path / "o")]
+    (tmp_path / "a.txt").write_text("1\n", encoding="utf-8")
+    code, _, err = run(capsys, command, "--lang", "ja", *files, *args)
+    assert code == 2 and err.strip() == expected, err
+
+
+def test_a_list_of_choices_in_an_error_is_never_cut(tmp_path, capsys):
+    """Terminal-safe parameters are cut at 80 characters; the list of valid names is ours, and
+    whole: the last skill of the table and the last exercise of `xentlab notebook` are in it."""
+    code, _, err = run(capsys, "practice", "--skills", "logs", "--lang", "ja")
+    assert code == 2 and err.strip().endswith("units, reading_question"), err
+    code, _, err = run(capsys, "notebook", "--count", "1", "--seed", "1", "--format", "otter", "--implement", "hinge",
+                       "-o", str(tmp_path / "nb"), "--lang", "en")
+    assert code == 2 and err.strip().endswith("token-loss, token-loss:perplexity"), err
+
+
+def test_a_state_file_that_cannot_be_written_is_said_before_the_first_question(tmp_path, capsys, monkeypatch):
+    (tmp_path / "a.txt").write_text("0.5\n", encoding="utf-8")
+    code, out, err = run(capsys, "practice", "--state", str(tmp_path / "missing" / "me.json"), "--answers", str(tmp_path / "a.txt"), "--lang", "en")
+    assert code == 2 and out == "" and err.strip() == (
+        f"xentlab: error: the directory {tmp_path / 'missing'} for the --state file does not exist; create it first, or give another path")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("xentlab.files.write_bytes", full_disk)
+    code, _, err = run(capsys, "practice", "--state", str(tmp_path / "me.json"), "--answers", str(tmp_path / "a.txt"), "--lang", "en")
+    assert code == 2 and err.strip().splitlines()[-1] == f"xentlab: error: cannot write the state file {tmp_path / 'me.json'} (No space left on device)"
+
+
 def test_resuming_with_other_options_is_refused(tmp_path, capsys):
     (tmp_path / "a.txt").write_text("1\n", encoding="utf-8")
     assert run(capsys, "practice", "--state", str(tmp_path / "s.json"), "--answers", str(tmp_path / "a.txt"), "--seed", "4")[0] == 0

@@ -97,6 +97,69 @@ def test_student_cannot_swallow_the_timeout():
     assert probe(stubborn, time_limit=0.1).diagnosis == ("timed_out",)
 
 
+def test_a_number_as_text_is_not_a_number():
+    """A loss returned as text (str(loss), f"{loss:.4f}") is not a number, even when NumPy would
+    parse it: the right value 0.356675 (= -ln 0.7, seed 002's first example) as a string fails."""
+    def as_text(y, t):
+        return str(-np.mean(np.sum(t * np.log(np.clip(y, 1e-12, 1.0)), axis=-1)))
+
+    assert math.isclose(float(as_text(np.array([0.7, 0.2, 0.1]), np.array([1, 0, 0]))), -math.log(0.7))
+    verdict = probe(as_text)
+    assert verdict.status == "incorrect" and verdict.diagnosis == ("not_a_number",)
+    assert verdict.failing["detail"] == "str"
+
+
+def test_sys_exit_in_the_function_is_the_students_error():
+    def quits(y, t):
+        sys.exit(3)
+
+    verdict = probe(quits)
+    assert verdict.diagnosis == ("raised_exception",) and verdict.failing["detail"] == "SystemExit: 3"
+
+
+def test_the_returned_objects_own_code_runs_under_the_time_limit():
+    import time
+
+    class Stuck:
+        def __array__(self, dtype=None, copy=None):
+            while True:
+                pass
+
+        def __float__(self):
+            while True:
+                pass
+
+    start = time.perf_counter()
+    assert probe(lambda y, t: Stuck(), time_limit=0.1).diagnosis == ("timed_out",)
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("limit", [-1, 0, float("nan"), float("inf"), 1e12, True, "2"])
+def test_a_bad_time_limit_is_the_callers_error_not_the_students(limit):
+    """setitimer(-1) or setitimer(1e12) fails inside the call: that used to come back as the
+    student's raised_exception (and 0 switched the limit off)."""
+    def right(y, t):
+        return -np.mean(np.sum(t * np.log(np.clip(y, 1e-12, 1.0)), axis=-1))
+
+    with pytest.raises(ValueError, match="time_limit"):
+        probe(right, time_limit=limit)
+
+
+def test_a_harmless_epsilon_is_not_called_too_large_where_the_mistake_takes_log_0():
+    """Labels used 1-based (labels - 1) pick class K for label 0; on the batch [[0, 1, 0], [0.5, 0.5, 0]]
+    with labels [1, 0] both picked probabilities are 0, so that wrong formula is inf there, and
+    the student's clip at 1e-12 (README's own ε) gives −ln 1e-12 ≈ 27.63 instead. That is the
+    guard working, not an ε too large; a clip at 1e-2 is (−ln 0.01 ≈ 4.6 there, by hand)."""
+    def one_based(eps):
+        def f(y, labels):
+            y, labels = np.atleast_2d(np.clip(y, eps, 1.0)), np.atleast_1d(labels)
+            return -np.mean(np.log(y[np.arange(len(labels)), labels - 1]))
+        return f
+
+    assert probe(one_based(1e-12), targets="labels").diagnosis == ("wrong_class",)
+    assert probe(one_based(1e-2), targets="labels").diagnosis == ("wrong_class", "epsilon_too_large")
+
+
 def test_inputs_are_copies():
     def mutating(y, t):
         y[y == 0] = 1e-12

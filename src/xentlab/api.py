@@ -96,7 +96,10 @@ def _answer_text(answer) -> str:
     if isinstance(answer, bool):
         return str(answer)
     if isinstance(answer, numbers.Real):
-        return repr(float(answer))
+        try:
+            return repr(float(answer))
+        except OverflowError:  # beyond any float (10**400, a huge Fraction): the checker says it is too large
+            return "-1e400" if answer < 0 else "1e400"
     return answer if isinstance(answer, str) else str(answer)
 
 

@@ -71,7 +71,7 @@ def inline_svg(svg: str) -> str:
     return _XML_PROLOG.sub("", svg).strip()
 
 
-def number(value) -> str:
+def number(value, digits: int = 4) -> str:
     """A number as a reader wants it: 4 significant figures, nan and ±inf spelled out."""
     if value is None:
         return "nan"
@@ -81,13 +81,48 @@ def number(value) -> str:
         return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
     if isinstance(value, bool) or isinstance(value, int):
         return str(int(value))
-    return f"{value:.6g}" if abs(value) < 1e-3 and value != 0 else f"{value:.4g}"
+    return f"{value:.{max(digits, 6)}g}" if abs(value) < 1e-3 and value != 0 else f"{value:.{digits}g}"
 
 
-def array(value) -> str:
+def array(value, digits: int = 4) -> str:
     if isinstance(value, list):
-        return "[" + ", ".join(array(v) for v in value) + "]"
+        return "[" + ", ".join(array(v, digits) for v in value) + "]"
+    return number(value, digits)
+
+
+def exact(value) -> str:
+    """An input as it was given: the shortest text that reads back as the same float (0.99999,
+    5e-06, 1000), so a student can call their function on exactly what the verdict names."""
+    if isinstance(value, list):
+        return "[" + ", ".join(exact(v) for v in value) + "]"
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     return number(value)
+
+
+def differing(actual, expected) -> tuple[str, str]:
+    """A wrong value and the right one, with as many significant figures (4 to 12) as it takes for
+    them not to read the same, and trailing zeros kept where only one of them would lose its own:
+    11.50 against 11.51, not 11.5 against 11.51 (which reads as the same number rounded)."""
+    for digits in range(4, 13):
+        pair = _pair(actual, expected, digits)
+        if pair[0] != pair[1]:
+            break
+    return pair
+
+
+def _pair(actual, expected, digits: int) -> tuple[str, str]:
+    if isinstance(actual, list) and isinstance(expected, list) and len(actual) == len(expected):
+        pairs = [_pair(a, e, digits) for a, e in zip(actual, expected)]
+        return "[" + ", ".join(a for a, _ in pairs) + "]", "[" + ", ".join(e for _, e in pairs) + "]"
+    plain = array(actual, digits), array(expected, digits)
+    if not all(isinstance(v, float) and math.isfinite(v) and v != 0 for v in (actual, expected)) or "e" in "".join(plain):
+        return plain
+    figures = [len(text.lstrip("-").replace(".", "").lstrip("0")) for text in plain]
+    if figures[0] == figures[1]:
+        return plain
+    kept = tuple(f"{v:#.{max(figures)}g}".rstrip(".") for v in (actual, expected))
+    return kept if all(len(k.lstrip("-").replace(".", "").lstrip("0")) == max(figures) for k in kept) else plain
 
 
 def render(template: str, lang: str, **context) -> str:

@@ -82,17 +82,20 @@ def draw_items(seed: int, key: int, weak: list[tuple[str, frozenset[str]]], kind
 
 def plan(mastery: ClassMastery, seed: int, kinds: tuple[str, ...], difficulty: int) -> tuple[list[FollowupSheet], FollowupSheet | None, dict]:
     """(student sheets, the class sheet or None, folder of each student with a sheet)."""
+    from xentlab.targeting import available_skills
+
     folders = student_folders([s.student for s in mastery.students])
+    able = available_skills(kinds)  # a skill no item of these types can show gets no items: not a target
     sheets = []
     for student in mastery.students:
-        weak = student.weak()[:MAX_SKILLS]
+        weak = [s for s in student.weak() if s in able][:MAX_SKILLS]
         if not weak:
             continue
         sheet = FollowupSheet(student.student, f"students/{folders[student.student]}", [_weak_entry(student, s) for s in weak])
         wanted = [(s, frozenset(c for c in student.seen if SKILL_OF.get(c) == s)) for s in weak]
         sheet.items = draw_items(seed, student_key(student.student), wanted, kinds, difficulty)
         sheets.append(sheet)
-    lacking = [(skill, count) for skill, count in mastery.lacking() if count >= 2][:CLASS_SKILLS]
+    lacking = [(skill, count) for skill, count in mastery.lacking() if count >= 2 and skill in able][:CLASS_SKILLS]
     class_sheet = None
     if lacking:
         seen = Counter()
@@ -206,14 +209,27 @@ def key_json(sheet: FollowupSheet, seed: int, lang: str, fmt: str) -> str:
     return json.dumps(key_document(sheet, seed, lang, fmt), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 
 
-def index(mastery: ClassMastery, sheets: list[FollowupSheet], class_sheet: FollowupSheet | None, fmt: str, lang: str) -> tuple[str, str]:
+def left_out(mastery: ClassMastery, kinds: tuple[str, ...]) -> list[str]:
+    """Weak skills (of anyone) that no item of these types can show, so no sheet practises them."""
+    from xentlab.skills import SKILLS
+    from xentlab.targeting import available_skills
+
+    weak = {skill for student in mastery.students for skill in student.weak()}
+    able = available_skills(kinds)
+    return [skill for skill in SKILLS if skill in weak and skill not in able]
+
+
+def index(mastery: ClassMastery, sheets: list[FollowupSheet], class_sheet: FollowupSheet | None, fmt: str, lang: str,
+          kinds: tuple[str, ...] = ()) -> tuple[str, str]:
     """(followup.md, followup.json): every student, their weak skills and their sheet's file."""
     from xentlab.render import language_module, render_template
+    from xentlab.worksheet import all_types
 
     files = {sheet.student: f"{sheet.folder}/worksheet.{fmt}" for sheet in sheets}
-    lacking = [(skill, count) for skill, count in mastery.lacking() if count >= 2][:CLASS_SKILLS]
+    lacking = [(w["skill"], w["students"]) for w in class_sheet.weak] if class_sheet is not None else []
     rows = [{"name": markdown_text(s.student), "weak": [(k, s.p[k]) for k in s.weak()], "sheet": files.get(s.student)} for s in mastery.students]
     text = render_template("followup/index.md.j2", "md", lang, rows=rows, lacking=lacking,
+                           left_out=left_out(mastery, kinds or all_types()),
                            FU=language_module("followup", "md", lang), K=language_module("skills", "md", lang))
     document = {
         "version": VERSION,

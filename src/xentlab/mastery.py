@@ -285,7 +285,9 @@ def trace_class(outcomes: list[Outcome], keys: Keys) -> ClassMastery:
 
 # --- text a teacher reads: names are untrusted ----------------------------------------------------
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# CommonMark's punctuation with a meaning inline, plus $ (math in GitHub, Jupyter and pandoc, and
+# the sheets are read with math on) and ^ (pandoc's superscript): a backslash makes each literal.
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$^])")
 _UNSAFE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 

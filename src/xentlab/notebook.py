@@ -162,7 +162,7 @@ def parse_implement(text: str | None) -> tuple[tuple[str, str], ...]:
             continue
         kind, _, output = part.partition(":")
         if (kind, output or "loss") not in FUNCTIONS:
-            valid = ", ".join(k if o == "loss" else f"{k}:{o}" for k, o in FUNCTIONS)
+            valid = tuple(k if o == "loss" else f"{k}:{o}" for k, o in FUNCTIONS)  # not text: a list of choices is never cut
             raise UsageError(key="notebook_implement", value=part, choices=valid)
         if (kind, output or "loss") not in chosen:
             chosen.append((kind, output or "loss"))

@@ -83,7 +83,7 @@ class Session:
         self.targets = tuple(s for s in settings.skills if s in able)
         self.unavailable = tuple(s for s in settings.skills if s not in able)
         if not self.targets:
-            raise UsageError(key="practice_no_skill", skills=", ".join(settings.skills))
+            raise UsageError(key="practice_no_skill", skills=settings.skills)
         self.p = {s: bkt.params_for(s).prior for s in self.targets}
         self.asked: list[Asked] = []
         self.lines: list[str] = []

@@ -232,12 +232,13 @@ class Probed(Result):
         names = list(ARG_NAMES[self.verdict.kind])
         if self.verdict.targets == "labels":
             names[1] = "labels"
-        args = list(zip(names, (display.array(a) for a in failing["args"])))
+        args = list(zip(names, (display.exact(a) for a in failing["args"])))
         if self.verdict.target_first:
             args.reverse()
+        actual, expected = ("", display.array(failing["expected"])) if failing["actual"] is None else \
+            display.differing(failing["actual"], failing["expected"])
         return {"args": args, "inputs": ", ".join(f"{name} = {value}" for name, value in args),
-                "expected": display.array(failing["expected"]),
-                "actual": "" if failing["actual"] is None else display.array(failing["actual"]),
+                "expected": expected, "actual": actual,
                 "error": failing["error"], "detail": failing["detail"]}
 
     def _feedback(self, fmt: str) -> str:

@@ -54,7 +54,10 @@ def available_skills(kinds: tuple[str, ...]) -> frozenset[str]:
 
 
 def _order(kinds: tuple[str, ...], rng) -> list[str]:
-    """The kinds, rotated by one draw: the same seed asks the same types first."""
+    """The kinds, rotated by one draw: the same seed asks the same types first. No kinds: no draw
+    (a type list that cannot show the skill at this difficulty is tried at the next one)."""
+    if not kinds:
+        return []
     start = int(rng.integers(0, len(kinds)))
     return list(kinds[start:] + kinds[:start])
 

@@ -45,15 +45,15 @@ def followup(graded_path, key_path, directory, seed, fmt, pdf, lang, difficulty,
     if fmt not in FORMATS:
         raise UsageError(key="practice_bad_option", option="--format", allowed="md, tex")
     if seed < 0:
-        raise UsageError(key="practice_bad_option", option="--seed", allowed="0 or more")
+        raise UsageError(key="option_range", option="--seed", low=0, high=None)
     if difficulty is not None and difficulty not in (1, 2, 3):
         raise UsageError(key="practice_bad_option", option="--difficulty", allowed="1, 2, 3")
     if pdf and fmt != "tex":
-        raise UsageError("--pdf needs --format tex")
+        raise UsageError(key="pdf_needs_tex")
     if pdf and shutil.which("lualatex") is None:
         from xentlab.cli.worksheet import TEX_PACKAGES
 
-        raise ToolMissingError(f"--pdf needs lualatex, which is not installed; install it with: apt-get install {TEX_PACKAGES}")
+        raise ToolMissingError(key="pdf_needs_lualatex", packages=TEX_PACKAGES.split())  # a constant: not cut to 80 characters
     kinds = parse_types(types)
     _check_target(directory, force)
 
@@ -71,7 +71,7 @@ def followup(graded_path, key_path, directory, seed, fmt, pdf, lang, difficulty,
 
         sources = [(name, data) for name, data in files.items() if name.endswith(".tex")]
         files.update({name[:-4] + ".pdf": data for (name, _), data in zip(sources, _compile_pdfs([d for _, d in sources]))})
-    index_md, index_json = build.index(classroom, sheets, class_sheet, fmt, lang)
+    index_md, index_json = build.index(classroom, sheets, class_sheet, fmt, lang, kinds)
     files["attempts.csv"] = bkt.attempts_csv(classroom.attempts).encode("utf-8")
     files["followup.json"] = index_json.encode("utf-8")
     files["followup.md"] = index_md.encode("utf-8")

@@ -37,6 +37,10 @@ def practice(state_path, answers_path, seed, skills, max_items, difficulty, type
     given = {"--seed": seed, "--skills": skills, "--max": max_items, "--difficulty": difficulty, "--types": types, "--lang": lang}
     _check_options(given)
     document = _read_state(state_path) if state_path is not None else None
+    if state_path is not None and document is None and not state_path.parent.is_dir():
+        from xentlab.errors import InputError  # before the first question: no answer is typed in vain
+
+        raise InputError(key="practice_state_no_directory", path=str(state_path.parent))
     if document is not None:
         session = core.resume(document)
         _refuse_conflicts(given, session.settings)
@@ -90,9 +94,9 @@ def _check_options(given: dict) -> None:
     from xentlab.errors import UsageError
 
     if given["--seed"] is not None and not 0 <= given["--seed"] < 2**63:
-        raise UsageError(key="practice_bad_option", option="--seed", allowed="0 or more")
+        raise UsageError(key="option_range", option="--seed", low=0, high=None)
     if given["--max"] is not None and not 1 <= given["--max"] <= 200:
-        raise UsageError(key="practice_bad_option", option="--max", allowed="1..200")
+        raise UsageError(key="option_range", option="--max", low=1, high=200)
     if given["--difficulty"] is not None and given["--difficulty"] not in (1, 2, 3):
         raise UsageError(key="practice_bad_option", option="--difficulty", allowed="1, 2, 3")
     if given["--lang"] is not None and given["--lang"] not in ("ja", "en"):
@@ -165,7 +169,10 @@ def _save(path: Path | None, session, announce: bool = False) -> None:
     except FileNotFoundError:
         pass
     data = json.dumps(session.to_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    write_bytes(path, data.encode("utf-8"), force=True)
+    try:
+        write_bytes(path, data.encode("utf-8"), force=True)
+    except OSError as error:  # a read-only directory, a full disk: one keyed line, not a traceback
+        raise InputError(key="practice_state_unwritable", path=str(path), detail=error.strerror or type(error).__name__) from None
     if announce:
         click.echo(view.saved(session.settings.lang, path), err=True)
 

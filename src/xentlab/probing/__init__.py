@@ -29,8 +29,10 @@ from xentlab.probing.runner import TIME_LIMIT, Outcome, call, target_first
 CORE_TOL = (1e-6, 1e-9)  # (rtol, atol) on ordinary inputs: the student's float arithmetic, not a guess
 EDGE_TOL = (1e-4, 1e-11)  # near 0 and 1 a correct clip (ε ≤ 1e-5) stays inside this
 EPS_CANDIDATES = tuple(10.0 ** -k for k in range(1, 16)) + (0.05, 0.2, 0.5e-2)
+HARMLESS_EPS = 1e-5  # a clip at or below this stays within EDGE_TOL of the right value on every edge case
 EDGE_CODES = {"zero": "no_epsilon", "small": "no_epsilon", "near_one": "no_epsilon", "overflow": "softmax_not_stabilised"}
 CALL_ERRORS = ("raised_exception", "timed_out", "no_return_value", "not_a_number")
+MAX_TIME_LIMIT = 86400.0  # a day: beyond any notebook's patience, and within every platform's timer
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ def probe(fn, kind: str = "cross-entropy", *, targets: str = "one-hot", output: 
         raise TypeError(f"probe: expected a function, got {type(fn).__name__}")
     if order not in ("auto", "pred,target", "target,pred"):
         raise ValueError("probe: order must be 'auto', 'pred,target' or 'target,pred'")
+    # checked here: a bad limit would make the timer itself fail inside the call, reported as the student's error
+    if isinstance(time_limit, bool) or not isinstance(time_limit, (int, float)) or not 0 < time_limit <= MAX_TIME_LIMIT:
+        raise ValueError(f"probe: time_limit must be a number of seconds above 0 and at most {MAX_TIME_LIMIT:g}, got {time_limit!r}")
     spec = _cases.spec_for(kind, targets=targets, output=output, half=half)
     swap = spec.arity == 2 and (target_first(fn) if order == "auto" else order == "target,pred")
     runs = _Runs(fn, swap, time_limit)
@@ -163,18 +168,24 @@ def _edges(runs: _Runs, spec: _cases.Spec, model, dims: tuple[int, ...]) -> tupl
             elif _close(outcome.value, predicted, EDGE_TOL):
                 continue
             else:
-                code = _guard_code(outcome.value, case, model)
-                codes.append(code) if code else unexplained.append(case.name)
+                code, eps = _guard_code(outcome.value, case, model)
+                if code is None:
+                    unexplained.append(case.name)
+                elif np.all(np.isfinite(predicted)) or eps > HARMLESS_EPS:
+                    codes.append(code)
+                # else: the fitted (wrong) formula takes log 0 here, so any guard gives a finite value
+                # instead of inf; one with a harmless ε (1e-12) is what the student should write
     return tuple(codes), unexplained
 
 
-def _guard_code(actual: np.ndarray, case: _cases.Case, model) -> str | None:
-    for eps in EPS_CANDIDATES:
+def _guard_code(actual: np.ndarray, case: _cases.Case, model) -> tuple[str | None, float]:
+    """The guard that reproduces `actual` here, and its ε (the smallest that does, per kind)."""
+    for eps in sorted(EPS_CANDIDATES):
         if _close(actual, model(case.args, ("clip", eps)), EDGE_TOL):
-            return "epsilon_too_large"
+            return "epsilon_too_large", eps
         if _close(actual, model(case.args, ("plus", eps)), EDGE_TOL):
-            return "eps_added_in_log"
-    return None
+            return "eps_added_in_log", eps
+    return None, 0.0
 
 
 def _unexplained(spec, runs: _Runs, all_cases, swap: bool) -> ProbeVerdict:

@@ -41,6 +41,8 @@ def _copy(arg):
 def _as_numbers(result) -> Outcome:
     if result is None:
         return Outcome(error="no_return_value")
+    if isinstance(result, (str, bytes, np.str_, np.bytes_)):  # "0.357" is text, not a loss (NumPy would parse it)
+        return Outcome(error="not_a_number", detail=type(result).__name__)
     if hasattr(result, "detach") and hasattr(result, "numpy"):  # a torch tensor
         result = result.detach().cpu().numpy()
     try:
@@ -58,16 +60,25 @@ def call(fn, args: tuple, seconds: float = TIME_LIMIT) -> Outcome:
     def run():
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return fn(*copies)
+            # converting runs the returned object's own code (__array__, __float__): under the limit too
+            return _as_numbers(fn(*copies))
 
     try:
-        result = _with_time_limit(run, seconds)
+        return _with_time_limit(run, seconds)
     except ProbeTimeout:
         return Outcome(error="timed_out", detail=f"{seconds:g} s")
-    except Exception as error:  # the student's error, reported as theirs
-        text = str(error).splitlines()[0][:200] if str(error) else ""
+    except (Exception, SystemExit) as error:  # the student's error (sys.exit() too), reported as theirs
+        text = _first_line(error)
         return Outcome(error="raised_exception", detail=f"{type(error).__name__}: {text}" if text else type(error).__name__)
-    return _as_numbers(result)
+
+
+def _first_line(error: BaseException) -> str:
+    """The first line of the exception's message; its own __str__ is the student's code: guarded."""
+    try:
+        text = str(error)
+    except Exception:
+        return ""
+    return text.splitlines()[0][:200] if text else ""
 
 
 def _with_time_limit(run, seconds: float):
