@@ -87,10 +87,15 @@ def _load(path: Path, only: int | None = None) -> dict[int, KeyItem | None]:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:  # ValueError: bad JSON, or an absurd integer
         raise _fail("key_not_json", path=str(path), error=type(error).__name__) from None
+    return from_document(document, str(path), only)
+
+
+def from_document(document, name: str, only: int | None = None) -> dict[int, KeyItem | None]:
+    """Items by id from a parsed key.json (`name` says where it came from, for messages)."""
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
-        raise _fail("key_not_object", path=str(path))
+        raise _fail("key_not_object", path=name)
     if len(document["items"]) > MAX_ITEMS:
-        raise _fail("key_too_many_items", path=str(path), limit=MAX_ITEMS)
+        raise _fail("key_too_many_items", path=name, limit=MAX_ITEMS)
     items = {}
     for position, raw in enumerate(document["items"], start=1):
         checkpoint()

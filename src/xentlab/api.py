@@ -106,17 +106,10 @@ def _answer_text(answer) -> str:
 def _key_items(key) -> dict:
     """key.json as a path, or as the dict xentlab.worksheet(...).key gives: items by id, validated."""
     from xentlab import answerkey
-    from xentlab.errors import InputError
 
     if isinstance(key, (str, os.PathLike)):
         return answerkey.load(Path(key))
-    if not isinstance(key, dict) or not isinstance(key.get("items"), list):
-        raise InputError('invalid answer key: expected a path to key.json or a dict with an "items" list')
-    items = {}
-    for position, raw in enumerate(key["items"], start=1):
-        item = answerkey.parse_item(raw, f"item #{position}")
-        items[item.id] = item
-    return items
+    return answerkey.from_document(key, "key")
 
 
 def check(answer, *, key=None, item: int | None = None, expect=None, kind: str | None = None, lang: str = DEFAULT_LANG,
@@ -180,44 +173,40 @@ def worksheet(count: int, seed: int, *, types=None, difficulty: int = 2, lang: s
     return results.Sheet(ws.build(seed, count, chosen, difficulty), lang)
 
 
-def _response_rows(responses) -> tuple[list[str], list[dict]]:
-    """A CSV path, CSV text or bytes, or rows: dicts with student/item/answer (a pandas DataFrame
-    too), or (student, item, answer) tuples."""
-    from xentlab import grading
+def _response_table(responses):
+    """A responses file (CSV or .xlsx, by extension), CSV text or bytes, or rows: dicts with
+    student/item/answer (a pandas DataFrame too), or (student, item, answer) tuples."""
+    from xentlab import tables
 
     if hasattr(responses, "to_dict") and hasattr(responses, "columns"):  # a pandas DataFrame
         responses = responses.to_dict("records")
-    if isinstance(responses, bytes):
-        return grading.read_responses(responses)
     if isinstance(responses, str) and "\n" in responses:
-        return grading.read_responses(responses.encode("utf-8"))
+        responses = responses.encode("utf-8")
+    if isinstance(responses, bytes):
+        text, encoding = tables.decode(responses, "responses")
+        return tables.Table(*tables.parse_csv(text, "responses"), source=encoding)
     if isinstance(responses, (str, os.PathLike)):
-        from xentlab.errors import InputError
-
-        path = Path(responses)
-        if not path.is_file():
-            raise InputError(f"responses file {path} does not exist")
-        return grading.read_responses(path.read_bytes())
+        return tables.read(Path(responses))
     rows = []
     for raw in responses:
         if isinstance(raw, dict):
             student, item, answer = (raw.get(name, "") for name in ("student", "item", "answer"))
         else:
             student, item, answer = raw
-        cells = [str(student), str(item), _answer_text(answer)]
-        rows.append({"student": cells[0], "item": cells[1], "answer": cells[2], "_cells": cells})
-    return list(grading.REQUIRED), rows
+        rows.append([str(student), str(item), _answer_text(answer)])
+    return tables.Table(["student", "item", "answer"], rows, source="rows")
 
 
-def grade(key, responses, *, lang: str = DEFAULT_LANG) -> results.Graded:
-    """A class's responses against a key, as `xentlab grade` grades them (one bad row never stops the rest)."""
-    from xentlab import grading
+def grade(key, responses, *, lang: str = DEFAULT_LANG, attempts: str = "last") -> results.Graded:
+    """A class's responses against a key, as `xentlab grade` grades them (one bad row never stops the rest).
+    `key` is a key.json path, a worksheet directory with variants, or the dict xentlab.worksheet(...).key gives."""
+    from xentlab import answerkey, grading
+    from xentlab.render import verdict_feedback
 
     lang = _lang(lang)
-    items = _key_items(key)
-    header, rows = _response_rows(responses)
-    verdicts = grading.grade(items, rows)
-    return results.Graded(rows, verdicts, grading.summarise(rows, verdicts, items), lang, header)
+    keys = answerkey.load_variants(Path(key)) if isinstance(key, (str, os.PathLike)) else {None: _key_items(key)}
+    graded = grading.grade(_response_table(responses), keys, lambda verdict: verdict_feedback(verdict, lang, "text"), lang, attempts)
+    return results.Graded(graded, lang)
 
 
 def probe(fn, kind: str = "cross-entropy", *, targets: str = "one-hot", output: str | None = None, half: bool = False,

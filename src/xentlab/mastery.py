@@ -287,7 +287,6 @@ def trace_class(outcomes: list[Outcome], keys: Keys) -> ClassMastery:
 
 # CommonMark's punctuation with a meaning inline, plus $ (math in GitHub, Jupyter and pandoc, and
 # the sheets are read with math on) and ^ (pandoc's superscript): a backslash makes each literal.
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$^])")
 _UNSAFE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
@@ -300,9 +299,11 @@ def plain_name(text: str, limit: int = 60) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """Inline Markdown that renders as exactly these characters, and as no HTML."""
-    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", plain_name(text))
-    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
+    """Inline Markdown that renders as exactly these characters, and as no HTML: one line of
+    the name, escaped by the output boundary's own encoder."""
+    from xentlab.encode import for_markdown
+
+    return for_markdown(plain_name(text))
 
 
 def report_section(mastery: ClassMastery, lang: str) -> str:

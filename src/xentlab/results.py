@@ -346,30 +346,36 @@ class Sheet(Result):
 
 @dataclass
 class Graded(Result):
-    """xentlab.grade(...): every response with its verdict, and the class summary."""
+    """xentlab.grade(...): every response with its verdict (as graded.csv has them), and the class summary."""
 
-    rows: list
-    verdicts: list
-    summary: dict
+    graded: Any  # grading.Graded: the rows as read, one result per row, the summary
     lang: str
-    header: list = field(default_factory=lambda: ["student", "item", "answer"])
 
-    def feedback(self) -> list[str]:
-        from xentlab.render import verdict_feedback
+    @property
+    def verdicts(self) -> list:
+        """One per row: .status, .diagnosis, .score, .feedback (superseded rows say so)."""
+        return self.graded.results
 
-        return [verdict_feedback(v, self.lang) for v in self.verdicts]
+    @property
+    def summary(self) -> dict:
+        return self.graded.summary
 
     def to_json(self) -> str:
-        from xentlab.render import verdict_document
+        from xentlab.grading import ADDED
 
-        rows = [{"student": r["student"], "item": r["item"], "answer": r["answer"], **verdict_document(v, self.lang)}
-                for r, v in zip(self.rows, self.verdicts)]
-        return json.dumps({"responses": rows, "summary": self.summary}, ensure_ascii=False, indent=2) + "\n"
+        header = [str(name) for name in self.graded.header]
+        rows = [{**{name: cell for name, cell in zip(header, cells)}, **dict(zip(ADDED, added))}
+                for cells, added in zip(self.graded.rows, self.graded.added())]
+        summary = {**self.summary, "invalid": [row._asdict() for row in self.summary["invalid"]]}
+        return json.dumps({"responses": rows, "summary": summary}, ensure_ascii=False, indent=2, default=str) + "\n"
 
     def to_csv(self) -> str:
-        from xentlab.grading import graded_csv
+        """graded.csv's text (RFC 4180, formula cells neutralised), without the BOM the file gets."""
+        from xentlab.grading import ADDED
+        from xentlab.tables import csv_chunks
 
-        return graded_csv(self.header, self.rows, self.verdicts, self.feedback())
+        g = self.graded
+        return "".join(csv_chunks(g.header, g.rows, list(ADDED), g.added(), g.width))
 
     def to_markdown(self) -> str:
         from xentlab.render import render_grade_report
@@ -383,4 +389,4 @@ class Graded(Result):
             r=self.summary, G=language_module("grade", "tex", self.lang), esc=tex_escape)
 
     def __repr__(self) -> str:
-        return f"<xentlab grades: {len(self.rows)} responses from {len(self.summary['students'])} students>"
+        return f"<xentlab grades: {len(self.graded.rows)} responses from {len(self.summary['students'])} students>"

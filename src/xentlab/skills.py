@@ -73,6 +73,7 @@ SKILL_OF: dict[str, str] = {
     "conversion_inverted": "units",
     "unit_mismatch": "units",
     "base_e_not_bits": "units",
+    "base_e_not_decimal": "units",
     # reading_question
     "percent_scale": "reading_question",
     "too_few_sig_figs": "reading_question",
