@@ -143,7 +143,7 @@ class Session:
             answer = problem_type(item.kind).answer(item.params)
             raw = {"id": item.number, "kind": item.kind, "question_params": item.params, **answer.to_json(),
                    "tolerance": dict(answer.tolerance)}
-            self._key_item = answerkey.parse_item(raw, f"practice item {item.number}")
+            _, self._key_item = answerkey.parse_item(raw, f"practice item {item.number}")
         return self._key_item
 
     def respond(self, line: str) -> Outcome:
