@@ -46,7 +46,9 @@ def check(key_path, item_id, kind, expect, answer, rtol, atol, sig_figs, fmt, la
         from xentlab.mistakes import catalogue, expected_value
         from xentlab.solve import solve as validated
 
-        inputs = inputs_from_options(options)
+        from xentlab.solve import prepared
+
+        kind, inputs = prepared(kind, inputs_from_options(options))  # one vocabulary: old names work; a column is a list
         validated(kind, inputs, steps=False)  # the same validation and error messages as `solve`
         verdict = check_number(answer, expected_value(kind, inputs), catalogue(kind, inputs), overrides, base=inputs.base)
     else:
