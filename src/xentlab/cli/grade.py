@@ -25,8 +25,8 @@ def grade(key_path: Path, responses: Path, output: Path | None, report: Path | N
 
     check_lang(lang)
     items = answerkey.load(key_path)
-    if not responses.is_file():
-        raise InputError(f"responses file {responses} does not exist")
+    if not responses.is_file():  # say what is wrong: a folder, or nothing at all
+        raise InputError(key="responses_is_directory" if responses.is_dir() else "responses_missing", path=str(responses))
     header, rows = grading.read_responses(responses.read_bytes())
     if sys.stderr.isatty() and len(rows) >= 200:
         with click.progressbar(length=len(rows), label="grading", file=sys.stderr) as bar:
