@@ -30,6 +30,26 @@ def _is_numeral(expr) -> bool:
     return True
 
 
+def _negative_factor(expr) -> bool:
+    """A factor that prints with a leading minus sign (−(1/N)·Σ…): inside a product it needs brackets,
+    or N·−(1/N)… reads as "N minus …"."""
+    if isinstance(expr, sp.Symbol):  # a numeral such as −1000
+        return expr.name.startswith("-")
+    return isinstance(expr, sp.Mul) and (expr.args[0] == -1 or (expr.args[0].is_Number and expr.args[0] < 0))
+
+
+def _bracketed_factors(expr) -> bool:
+    """Whether a product has a factor that must be bracketed: a Σ or Π that is not the last factor
+    ((Σ_k t_k) log(…), not Σ_k t_k log(…), which reads as the log inside the sum), or a negative
+    factor after the first."""
+    args = expr.args
+    return any(isinstance(a, (sp.Sum, sp.Product)) for a in args[:-1]) or any(_negative_factor(a) for a in args[1:])
+
+
+def _needs_brackets(arg, index: int, args) -> bool:
+    return (isinstance(arg, (sp.Sum, sp.Product)) and index < len(args) - 1) or (index > 0 and _negative_factor(arg))
+
+
 def _is_atom_like(expr) -> bool:
     return isinstance(expr, (sp.Symbol, sp.Indexed, sp.Number)) and not str(expr).startswith("-")
 
@@ -55,6 +75,13 @@ def _fraction_prefix(printer, expr, frac_format, sep="·"):
 class TextbookLatex(LatexPrinter):
     def __init__(self):
         super().__init__({"order": "none", "symbol_names": LATEX_NAMES, "mul_symbol": None})
+
+    def _print_Symbol(self, expr, style="plain"):
+        # E_nat, E_bit, E_Hart: a subscript that is a word (a unit) is upright, E_{\mathrm{nat}}
+        head, _, word = expr.name.partition("_")
+        if expr not in LATEX_NAMES and len(head) == 1 and len(word) > 1 and word.isalpha():
+            return rf"{head}_{{\mathrm{{{word}}}}}"
+        return super()._print_Symbol(expr, style)
 
     def _print_Indexed(self, expr):
         base = self._print(expr.base.label)
@@ -82,6 +109,10 @@ class TextbookLatex(LatexPrinter):
 
     def _print_Mul(self, expr):
         args = expr.args
+        if _bracketed_factors(expr):
+            sep = r" \cdot " if _is_numeral(args[0]) else " "  # 1 · (−1000), as written by hand
+            return sep.join(rf"\left({self._print(a)}\right)" if _needs_brackets(a, i, args) else self._print(a)
+                            for i, a in enumerate(args))
         if len(args) == 2 and args[0] == -1 and isinstance(args[1], sp.Add):
             return rf"-\left({self._print(args[1])}\right)"
         if len(args) == 2 and args[0] == -1 and args[1] is sp.oo:
@@ -150,6 +181,9 @@ class TextbookUnicode(StrPrinter):
         return f"{limits} {body}"
 
     def _print_Mul(self, expr):
+        if _bracketed_factors(expr):
+            return "·".join(f"({self._print(a)})" if _needs_brackets(a, i, expr.args) or isinstance(a, sp.Add) else self._print(a)
+                            for i, a in enumerate(expr.args))
         if len(expr.args) == 2 and expr.args[0] == -1 and not isinstance(expr.args[1], sp.Add):
             return "-" + self._print(expr.args[1])
         return _fraction_prefix(self, expr, "(1/{})") or super()._print_Mul(expr).replace("*", "·")

@@ -16,8 +16,6 @@ from typing import Any, Callable
 
 import jinja2
 
-from xentlab.errors import UsageError
-
 LANGS = ("ja", "en")
 FORMATS = ("md", "tex", "json", "text")
 
@@ -28,9 +26,16 @@ def templates_dir() -> Path:
 
 
 def four_significant(value) -> str:
-    """Numbers in tables: 4 significant figures; anything else as it is."""
+    """A number in prose or a table: 4 significant figures, half-up (as the worked lines round);
+    plain decimals for moderate sizes; anything else as it is."""
     if isinstance(value, float):
-        return "∞" if value == float("inf") else f"{value:#.4g}".rstrip(".")
+        if not math.isfinite(value):
+            return "∞" if value > 0 else ("−∞" if value < 0 else "nan")
+        if value == 0 or 1e-4 <= abs(value) < 1e6:
+            from xentlab.rounding import round_significant
+
+            return round_significant(value, 4)
+        return f"{value:#.4g}".rstrip(".")
     return str(value)
 
 
@@ -63,7 +68,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 def _new_environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    from xentlab.figures import FONT_FAMILY, FONT_SIZE
+
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
@@ -74,16 +81,20 @@ def _new_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.globals.update(font_family=FONT_FAMILY, font_size=FONT_SIZE)
+    return env
 
 
 def check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise UsageError(f"unknown language '{lang}'; choose one of: {', '.join(LANGS)}")
+    from xentlab.names import choose
+
+    choose("lang", lang, LANGS)
 
 
 def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> None:
-    if fmt not in allowed:
-        raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(allowed)}")
+    from xentlab.names import choose
+
+    choose("format", fmt, allowed)
 
 
 @dataclass(frozen=True)
@@ -123,10 +134,16 @@ CODE = {  # how a format shows a command-line flag or a line of code inside pros
 def _math_globals(fmt: str) -> dict:
     import sympy as sp
 
-    from xentlab import notation, rules
+    from xentlab import notation, rules, tables
 
     style = MATH["md" if fmt == "json" else fmt]
+    eps = sp.Symbol("epsilon")
     return {
+        "cells": tables.cells,
+        "width": display_width,
+        "same": tables.same,
+        "same4": lambda values: tables.numerals(tables.same_decimals(values, tables.COMPUTED_DECIMALS, tables.COMPUTED_DECIMALS)),
+        "eps_interval": sp.Interval(eps, 1 - eps),
         "m": style.inline,
         "code": CODE["md" if fmt == "json" else fmt],
         "show": style.display,
@@ -142,10 +159,17 @@ def _math_globals(fmt: str) -> dict:
     }
 
 
-def _sig(value):
+def display_width(text) -> int:
+    """Columns a terminal gives `text`: two for each wide (CJK) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
+
+
+def _sig(value, exact=None):
     from xentlab.worked import sig
 
-    return sig(value)
+    return sig(value, exact)
 
 
 def language_module(name: str, fmt: str, lang: str):
@@ -167,7 +191,7 @@ def render_derivation(derivation, fmt: str, lang: str) -> str:
     if not derivation.verified:  # an unproved step is a bug: never print it
         from xentlab.errors import VerificationError
 
-        raise VerificationError(f"{derivation.kind}: refusing to render unverified steps")
+        raise VerificationError(key="unverified", kind=derivation.kind)
     if fmt == "json":
         return derivation_json(derivation, lang)
     return render_template(f"derive/{fmt}.j2", fmt, lang, d=derivation)
@@ -207,10 +231,16 @@ def derivation_json(derivation, lang: str) -> str:
         }
         for step, words in zip(derivation.steps, prose, strict=True)
     ]
+    from xentlab.names import derivation_name
+
+    name = derivation_name(derivation.kind)
+    params = dict(derivation.params)
+    if name.startswith("cross-entropy"):
+        params["batch"] = name.endswith("--batch")
     document = {
-        "kind": derivation.kind,
+        "kind": name.split()[0],
         "lang": lang,
-        "params": {k: v for k, v in derivation.params.items()},
+        "params": params,
         "steps": steps,
         "result": to_str(derivation.result),
         "result_latex": to_latex(derivation.result),
@@ -219,17 +249,20 @@ def derivation_json(derivation, lang: str) -> str:
 
 
 def kind_titles(lang: str) -> dict[str, str]:
-    """One-line title per derivation kind, for `xentlab list` (no SymPy import)."""
-    from xentlab.derivations import KINDS
+    """One-line title per derivation, by the name `derive` takes, for `xentlab list` (no SymPy import)."""
+    from xentlab.names import DERIVATIONS, derivation_name
 
     check_lang(lang)
     module = environment().get_template(f"{lang}/kinds.j2").module
-    return {kind: str(getattr(module, "title_" + kind.replace("-", "_"))()).strip() for kind in KINDS}
+    return {derivation_name(kind): str(getattr(module, "title_" + kind.replace("-", "_"))()).strip() for kind in DERIVATIONS.values()}
 
 
 def render_solution(solution, fmt: str, lang: str, figures: list[dict] | None = None) -> str:
     """`figures`: for md, [{"file", "caption"}] of SVGs written beside it; for tex, plots drawn inline."""
     check_format(fmt)
+    from xentlab.proved import require
+
+    require([*solution.formula, *solution.substitution])  # every line proved, or nothing is rendered
     if fmt == "json":
         return solution_json(solution, lang)
     tex_figures = solution_plots(solution) if fmt == "tex" and figures is not None else []
@@ -365,13 +398,21 @@ def error_text(error, lang: str) -> str:
     """A keyed error's one line in `lang`, from the macro named after its key in
     templates/<lang>/errors.j2. Every string parameter is made safe for a terminal first,
     because it may be text a user typed (a file name, a cell, an answer)."""
+    return message_text(error.key, lang, **error.params)
+
+
+def message_text(key: str, lang: str, limit: int = 80, **params) -> str:
+    """One line in `lang` from templates/<lang>/errors.j2's macro `key` (errors, and the few
+    messages that are not errors: "wrote FILE", notes). String params are made terminal-safe;
+    tuples (lists of choices the program itself offers) are passed as they are."""
     from xentlab.encode import for_terminal
 
     if lang not in LANGS:
         lang = "en"
     module = environment().get_template(f"{lang}/errors.j2").module
-    params = {name: for_terminal(value) if isinstance(value, str) else value for name, value in error.params.items()}
-    return " ".join(str(getattr(module, error.key)(**params)).split())
+    params = {name: for_terminal(value, limit) if isinstance(value, str) else value for name, value in params.items()}
+    text = str(getattr(module, key)(**params))
+    return " ".join(text.split()) if key != "note_prefix" else text
 
 
 def error_prefix(lang: str) -> str:
