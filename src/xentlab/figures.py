@@ -18,6 +18,7 @@ FONT_FAMILY = ("'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Hiragino K
                "'Yu Gothic', 'Meiryo', 'IPAexGothic', 'DejaVu Sans', sans-serif")
 FONT_SIZE = 13  # px, the SVG's text
 LABEL_ROOM = 240  # px: the widest point label ("p = 0.75、E = 0.2877" is ~160) fits on either side
+LABEL_WIDTH = 170  # px: room kept clear of the curve for a label left of its point
 LABEL_GAP = 8  # px between a point and its label
 LINE = 15  # px between two stacked labels
 PGF_SCALE = 0.72  # pt of the pgfplots axis (0.42\textwidth high) per px of the SVG's plot area
@@ -96,23 +97,29 @@ def loss_curve(points: list[tuple[float, float]], base: str = "e") -> Plot:
         {"p": p, "e": e, "x": round(x.pixel(p), 2), "y": round(y.pixel(min(e, ymax)), 2), "infinite": not math.isfinite(e), "n": n + 1}
         for n, (p, e) in enumerate(points)
     ]
-    place_labels(marked, x)
+    place_labels(marked, x, y, base)
     curve = [(p, -math.log(p) / LN[base]) for p in samples]
     return Plot(x, y, [(t, _label(t)) for t in _ticks(1.0)], [(t, _label(t)) for t in _ticks(ymax)], path, curve, marked)
 
 
-def place_labels(marked: list[dict], x: Axis) -> None:
+def place_labels(marked: list[dict], x: Axis, y: Axis, base: str = "e") -> None:
     """Where each point's label goes, so that none is ever cut off by the figure's edge: right of
-    the point in the left half of the plot, left of it (anchored at its end) in the right half;
-    above the point, or below it near the top; labels that would overlap are stacked upwards.
-    Sets label_x, label_y, anchor ("start"/"end") and, for pgfplots, pgf_anchor and pgf_yshift (pt)."""
+    the point in the left half of the plot, left of it (anchored at its end) in the right half,
+    raised there above the curve, which climbs to the left; below the point near the top; labels
+    that would overlap are stacked upwards. Sets label_x, label_y, anchor ("start"/"end") and, for
+    pgfplots, pgf_anchor and pgf_yshift (pt)."""
     middle = (x.pixel_lo + x.pixel_hi) / 2
     for pt in marked:
         right = pt["x"] <= middle
         pt["anchor"] = "start" if right else "end"
         pt["label_x"] = round(pt["x"] + (LABEL_GAP if right else -LABEL_GAP), 2)
         below = pt["y"] - LABEL_GAP - FONT_SIZE < MARGIN["top"]
-        pt["label_y"] = round(pt["y"] + LABEL_GAP + FONT_SIZE if below else pt["y"] - LABEL_GAP, 2)
+        baseline = pt["y"] + LABEL_GAP + FONT_SIZE if below else pt["y"] - LABEL_GAP
+        if not right and not below:  # clear of the curve at the label's left end
+            p_left = x.lo + (pt["x"] - LABEL_GAP - LABEL_WIDTH - x.pixel_lo) / (x.pixel_hi - x.pixel_lo) * (x.hi - x.lo)
+            curve = y.pixel(min(-math.log(p_left) / LN[base], y.hi)) if p_left > 0 else y.pixel_hi
+            baseline = max(min(baseline, curve - 4), MARGIN["top"] + FONT_SIZE)
+        pt["label_y"] = round(baseline, 2)
         pt["below"] = below
     placed: list[dict] = []
     for pt in sorted(marked, key=lambda q: -q["label_y"]):  # from the bottom up
@@ -122,6 +129,8 @@ def place_labels(marked: list[dict], x: Axis) -> None:
         placed.append(pt)
     for pt in marked:
         default = pt["y"] + LABEL_GAP + FONT_SIZE if pt["below"] else pt["y"] - LABEL_GAP
+        pt["label_y"] = max(pt["label_y"], MARGIN["top"] + FONT_SIZE)
+        pt["leader"] = abs(pt["label_y"] - default) > LABEL_GAP  # moved away from its point: draw a line to it
         pt["pgf_anchor"] = ("north" if pt["below"] else "south") + (" west" if pt["anchor"] == "start" else " east")
         pt["pgf_yshift"] = round((default - pt["label_y"]) * PGF_SCALE, 2)
 

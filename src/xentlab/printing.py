@@ -12,6 +12,7 @@ from sympy.printing.str import StrPrinter
 from xentlab.notation import LATEX_NAMES, UNICODE_NAMES
 
 
+GREEK = {"epsilon": "ε"}  # names the one-line printer shows as the letter
 SUBSCRIPT_FUNCTIONS = {"E"}  # E(i) is the loss at position i: print E_i
 
 
@@ -149,7 +150,10 @@ class TextbookUnicode(StrPrinter):
         super().__init__({"order": "none"})
 
     def _print_Symbol(self, expr):
-        return UNICODE_NAMES.get(expr, expr.name)
+        return UNICODE_NAMES.get(expr, GREEK.get(expr.name, expr.name))
+
+    def _print_Interval(self, expr):
+        return f"[{self._print(expr.start)}, {self._print(expr.end)}]"
 
     def _print_Indexed(self, expr):
         return f"{self._print(expr.base.label)}_{''.join(self._print(a) for a in expr.indices)}"

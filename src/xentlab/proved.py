@@ -29,7 +29,21 @@ RTOL = 1e-9  # the kernels' own rounding error, far below anything printed
 
 
 class Rounded(sp.Symbol):
-    """A number shown rounded to the digits of its name (0.3567): it stands for an interval."""
+    """A number shown rounded to 4 significant figures (0.3567, 2000): it stands for the interval
+    of half a unit in its 4th significant digit."""
+
+    FIGURES = 4
+
+    def half_unit(self) -> Decimal:
+        return Decimal(1).scaleb(Decimal(self.name).adjusted() - self.FIGURES + 1) / 2
+
+
+class Fixed(Rounded):
+    """A number shown rounded to a fixed number of decimals (0.0065, as a table of probabilities
+    shows it): half a unit in its last printed digit."""
+
+    def half_unit(self) -> Decimal:
+        return Decimal(1).scaleb(Decimal(self.name).as_tuple().exponent) / 2
 
 
 class Line(tuple):
@@ -68,8 +82,14 @@ def step(derivation_step) -> Line:
 def instance(derivation_step, values: dict) -> Line:
     """A proved general step with its free index symbols given values (j = 3): it holds for
     every value, so for this one."""
+    from xentlab.rules import rewrite
+
     step(derivation_step)
-    return Line(derivation_step.lhs.xreplace(values), derivation_step.expr.xreplace(values), "derivation")
+
+    def put(expr):  # rewrite keeps the order derived (y_j − t_j); xreplace would reorder it
+        return rewrite(expr, lambda e: e in values, lambda e: values[e])
+
+    return Line(put(derivation_step.lhs), put(derivation_step.expr), "derivation")
 
 
 def as_logs(expr):
@@ -160,8 +180,7 @@ def _numeral_interval(symbol, iv):
     Decimal(text)  # raises for a name that is not a number (a formula symbol has no place here)
     if not isinstance(symbol, Rounded):
         return iv.mpf(text)
-    digits = Decimal(text)
-    half = Decimal(1).scaleb(digits.as_tuple().exponent) / 2
+    digits, half = Decimal(text), symbol.half_unit()
     return iv.mpf([str(digits - half), str(digits + half)])
 
 

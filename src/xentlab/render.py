@@ -140,9 +140,13 @@ def _math_globals(fmt: str) -> dict:
     eps = sp.Symbol("epsilon")
     return {
         "cells": tables.cells,
+        "seq_expr": lambda base, count: _sequence(base, count, fmt),
         "width": display_width,
+        "aligned": aligned,
         "same": tables.same,
-        "same4": lambda values: tables.numerals(tables.same_decimals(values, tables.COMPUTED_DECIMALS, tables.COMPUTED_DECIMALS)),
+        "same4": lambda values: tables.numerals(tables.computed_decimals(values)),
+        "fixed": _fixed,
+        "short": _short,
         "eps_interval": sp.Interval(eps, 1 - eps),
         "m": style.inline,
         "code": CODE["md" if fmt == "json" else fmt],
@@ -159,11 +163,42 @@ def _math_globals(fmt: str) -> dict:
     }
 
 
+def _sequence(base, count: int, fmt: str) -> str:
+    """y_1, y_2, …, y_K as one formula for m() (all terms when there are at most three): LaTeX,
+    or one line of Unicode for the text format."""
+    from xentlab.printing import to_latex, to_unicode
+
+    terms = [base[q] for q in range(1, count + 1)] if count <= 3 else [base[1], base[2], None, base[count]]
+    if fmt == "text":
+        return ", ".join("…" if term is None else to_unicode(term) for term in terms)
+    return ", ".join(r"\ldots" if term is None else to_latex(term) for term in terms)
+
+
+def aligned(rows: list[list[str]]) -> list[str]:
+    """A plain-text table: each column padded to its widest cell (Japanese counts two), " | " between."""
+    widths = [max(display_width(row[col]) for row in rows) for col in range(len(rows[0]))]
+    return [" | ".join(cell + " " * (width - display_width(cell)) for cell, width in zip(row, widths)).rstrip() for row in rows]
+
+
 def display_width(text) -> int:
     """Columns a terminal gives `text`: two for each wide (CJK) character."""
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
+
+
+def _fixed(value):
+    from xentlab.worked import fixed
+
+    return fixed(value)
+
+
+def _short(value):
+    """A probability on a figure: as typed when it has at most 4 decimals (0.78), else to 4 (0.9582)."""
+    from xentlab import tables
+    from xentlab.worked import exact, fixed
+
+    return exact(value) if tables.decimals_needed(value) <= tables.COMPUTED_DECIMALS else fixed(value)
 
 
 def _sig(value, exact=None):

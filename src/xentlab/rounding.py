@@ -69,3 +69,11 @@ def round_significant(value, figures: int, precise: Callable[[], object] | None 
 def _plain(d: Decimal) -> str:
     text = format(d, "f")
     return "0" if text in ("-0", "0") else text
+
+
+def fixed_places(value: float, places: int) -> str:
+    """`value` with exactly `places` decimals, half-up on its shortest decimal form (0.0065)."""
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "−∞"
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_CONTEXT)
+    return _plain(rounded) if rounded != 0 else f"{0:.{places}f}"

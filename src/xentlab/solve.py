@@ -21,6 +21,8 @@ from xentlab.inputs import (ROW_SUM_TOL, Inputs, check_classes, check_labels, ch
 __all__ = ["SOLVE_KINDS", "Inputs", "Solution", "check_inputs", "parse_labels", "parse_matrix", "prepared", "solve"]
 
 SOLVE_KINDS = names.SOLVE_KINDS
+# The notes in reading order: first why the substitution looks as it does, then the warnings.
+NOTE_ORDER = ("zero_terms_vanish", "zero_terms_vanish_many", "unnormalised", "multi_hot", "clipped", "infinite", "labels_from_zero")
 
 
 @dataclass
@@ -89,6 +91,7 @@ def solve(kind: str, inputs: Inputs, *, steps: bool = True) -> Solution:
         "sse": _sse,
         "token-loss": _tokens,
     }[kind](inputs, steps)
+    solution.notes.sort(key=lambda key: NOTE_ORDER.index(key) if key in NOTE_ORDER else len(NOTE_ORDER))
     return solution
 
 

@@ -31,6 +31,14 @@ def same_decimals(values, least: int = 0, most: int = MAX_DECIMALS) -> list[str]
     return [f"{v:.{places}f}" if math.isfinite(v) else ("∞" if v > 0 else "−∞") for v in values]
 
 
+def computed_decimals(values) -> list[str]:
+    """Probabilities the program computed: COMPUTED_DECIMALS decimals each, half-up, exactly as the
+    worked lines show them (worked.fixed)."""
+    from xentlab.rounding import fixed_places
+
+    return [fixed_places(float(v), COMPUTED_DECIMALS) for v in values]
+
+
 def numerals(texts) -> list:
     return [sp.Symbol(text) for text in texts]
 
@@ -68,6 +76,6 @@ def cells(solution) -> list[list]:
         else:  # probabilities: computed ones (softmax) to 4 decimals, typed ones as typed
             computed = solution.kind == "softmax-cross-entropy" and key in ("y", "y_target")
             present = [v for v in values if v is not None]
-            texts = iter(same_decimals(present, COMPUTED_DECIMALS, COMPUTED_DECIMALS) if computed else same_decimals(present))
+            texts = iter(computed_decimals(present) if computed else same_decimals(present))
             columns[key] = [None if v is None else sp.Symbol(next(texts)) for v in values]
     return [[columns[key][row] for key in table[0]] for row in range(len(table))]

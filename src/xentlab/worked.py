@@ -18,7 +18,7 @@ from xentlab.errors import VerificationError
 from xentlab.derivations import derive
 from xentlab.derivations._domains import indexed
 from xentlab.notation import PPL, E, K, N, k, log_base, n, t, y
-from xentlab.rounding import exact_decimal, round_significant
+from xentlab.rounding import exact_decimal, fixed_places, round_significant
 from xentlab.verify import Domain
 
 WRITE_OUT_UP_TO = 8  # classes: beyond this the general Σ form reads better than a long line
@@ -31,6 +31,11 @@ def sig(value: float, exact: Fraction | None = None):
     if not np.isfinite(value):
         return sp.oo if value > 0 else -sp.oo
     return proved.Rounded(round_significant(exact if exact is not None else float(value), FIGURES))
+
+
+def fixed(value: float, places: int = 4):
+    """A computed probability as its table shows it: `places` decimals, half-up (0.0065)."""
+    return proved.Fixed(fixed_places(value, places))
 
 
 def exact(value) -> sp.Symbol:
@@ -191,7 +196,7 @@ def softmax(solution, z2, probs, t2) -> None:
     solution.formula.append(_formula(E, d.result, d, solution.base))
     solution.table = [{"k": q + 1, "z": float(z2[0][q]), "y": float(probs[0][q]), "t": int(t2[0][q]) if t2[0][q] in (0, 1) else float(t2[0][q])}
                       for q in range(z2.shape[1])]
-    every_term, surviving = _cross_entropy_row(probs[0], t2[0], solution.base, sig)
+    every_term, surviving = _cross_entropy_row(probs[0], t2[0], solution.base, fixed)
     try:
         lines = [proved.value(E, every_term, solution.value), proved.value(E, surviving, solution.value)]
     except VerificationError:  # a probability too small for 4 figures (e^−2000 shows as 0): use the logits
@@ -215,7 +220,8 @@ def sse(solution, y2, t2, half: bool) -> None:
     classes = y2.shape[1]
     exact_per = [_exact_sse(y_row, t_row, half) for y_row, t_row in zip(y2, t2)]
     if solution.batch:
-        per_sample = derive("sse", half=half).result.xreplace({y[k]: y[n, k], t[k]: t[n, k]})
+        rows = {y[k]: y[n, k], t[k]: t[n, k]}  # rewrite keeps y − t in the order derived (xreplace would reorder it)
+        per_sample = rules.rewrite(derive("sse", half=half).result, lambda e: e in rows, lambda e: rows[e])
         total = sp.Sum(per_sample, (n, 1, N))
         shown = total if solution.reduction == "sum" else _times(1 / N, total)
         claim = total if solution.reduction == "sum" else total / N

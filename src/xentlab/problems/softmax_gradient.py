@@ -55,7 +55,7 @@ def solution(params: dict) -> dict:
     from xentlab.derivations import derive
     from xentlab.notation import E, t, y, z
     from xentlab.notation import j as index
-    from xentlab.worked import sig
+    from xentlab.worked import fixed, sig
 
     d = derive("softmax-gradient")
     z_values = np.array(params["logits"], dtype=float)
@@ -75,7 +75,7 @@ def solution(params: dict) -> dict:
         "normaliser": float(np.exp(z_values).sum()),
         "lines": [
             proved.instance(d.result_step, {index: j}),  # the proved result, for this j
-            proved.value(lhs, sp.Add(sig(float(probs[j - 1])), sp.Mul(-1, sp.Integer(t_j), evaluate=False), evaluate=False), value),
+            proved.value(lhs, sp.Add(fixed(float(probs[j - 1])), sp.Mul(-1, sp.Integer(t_j), evaluate=False), evaluate=False), value),
             proved.value(lhs, sig(value), value),
         ],
         "t_j": t_j,
