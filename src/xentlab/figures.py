@@ -108,8 +108,17 @@ def place_labels(marked: list[dict], x: Axis, y: Axis, base: str = "e") -> None:
     raised there above the curve, which climbs to the left; below the point near the top; labels
     that would overlap are stacked upwards. Sets label_x, label_y, anchor ("start"/"end") and, for
     pgfplots, pgf_anchor and pgf_yshift (pt)."""
+    if len(marked) > 1:  # several points: each gets its sample number, the caption gives the values
+        for pt in marked:
+            right = pt["x"] <= x.pixel_hi - 3 * FONT_SIZE
+            below = pt["y"] - 5 - FONT_SIZE < MARGIN["top"]  # at the top edge (a loss off the scale): below it
+            pt.update(anchor="start" if right else "end", label_x=round(pt["x"] + (5 if right else -5), 2),
+                      label_y=round(pt["y"] + 5 + FONT_SIZE if below else pt["y"] - 5, 2), below=below, leader=False, tag=True,
+                      pgf_anchor=("north" if below else "south") + (" west" if right else " east"), pgf_yshift=0.0)
+        return
     middle = (x.pixel_lo + x.pixel_hi) / 2
     for pt in marked:
+        pt["tag"] = False
         right = pt["x"] <= middle
         pt["anchor"] = "start" if right else "end"
         pt["label_x"] = round(pt["x"] + (LABEL_GAP if right else -LABEL_GAP), 2)
@@ -135,11 +144,13 @@ def place_labels(marked: list[dict], x: Axis, y: Axis, base: str = "e") -> None:
         pt["pgf_yshift"] = round((default - pt["label_y"]) * PGF_SCALE, 2)
 
 
-def bar_chart(values: list[tuple[str, float]], lo: float | None = None, hi: float | None = None) -> Plot:
-    """Vertical bars, one per (label, value); lo/hi default to the data range including 0."""
+def bar_chart(values: list[tuple[str, float]], lo: float | None = None, hi: float | None = None,
+              texts: list[str] | None = None) -> Plot:
+    """Vertical bars, one per (label, value); lo/hi default to the data range including 0, with room
+    above the tallest bar for its value. `texts`: how each value is written above its bar."""
     data = [v for _, v in values]
     lo = min(0.0, *data) if lo is None else lo
-    hi = max(0.0, *data) if hi is None else hi
+    hi = max(0.0, *data) * 1.15 if hi is None else hi
     lo_nice = -nice_ceiling(-lo) if lo < 0 else 0.0
     hi_nice = nice_ceiling(hi) if hi > 0 else (0.0 if lo < 0 else 1.0)
     x = Axis(0.0, float(len(values)), MARGIN["left"], WIDTH - MARGIN["right"])
@@ -152,7 +163,7 @@ def bar_chart(values: list[tuple[str, float]], lo: float | None = None, hi: floa
     for n, (label, value) in enumerate(values):
         top = y.pixel(value)
         bars.append({
-            "label": label, "value": value, "x": round(x.pixel(n) + slot * 0.15, 2), "width": round(slot * 0.7, 2),
+            "label": label, "value": value, "text": texts[n] if texts else None, "x": round(x.pixel(n) + slot * 0.15, 2), "width": round(slot * 0.7, 2),
             "y": round(min(top, zero), 2), "height": round(abs(zero - top), 2), "center": round(x.pixel(n) + slot / 2, 2),
         })
     step = _step((hi_nice - lo_nice) / 5)

@@ -313,9 +313,13 @@ def solution_plots(solution) -> list[dict]:
     if solution.points:
         plots.append({"name": "curve", "kind": "curve", "f": figures.loss_curve(solution.points, solution.base)})
     if solution.kind == "softmax-cross-entropy" and len(solution.probabilities) == 1:
+        from xentlab import tables
+
         logits = [(f"{row['k']}", row["z"]) for row in solution.table]
         probs = [(f"{row['k']}", row["y"]) for row in solution.table]
-        plots.append({"name": "softmax", "kind": "softmax", "logits": figures.bar_chart(logits), "probs": figures.bar_chart(probs, 0.0, 1.0)})
+        plots.append({"name": "softmax", "kind": "softmax",  # values written as the table writes them
+                      "logits": figures.bar_chart(logits, texts=tables.same_decimals([z for _, z in logits])),
+                      "probs": figures.bar_chart(probs, 0.0, 1.0, texts=tables.computed_decimals([y for _, y in probs]))})
     return plots
 
 

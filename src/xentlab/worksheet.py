@@ -260,6 +260,10 @@ class _View:
 
 
 def _views(sheet: Sheet, with_solutions: bool) -> list[_View]:
+    """What the layout sees of each item. The worked solutions (solve, proofs of every line) are
+    built once per sheet: the key and its figures both need them."""
+    if with_solutions and "_solved_views" in sheet.__dict__:
+        return sheet.__dict__["_solved_views"]
     views = []
     for item in sheet.items:
         module = problem_type(item.kind)
@@ -267,6 +271,8 @@ def _views(sheet: Sheet, with_solutions: bool) -> list[_View]:
         extra = module.question_context(item.params) if hasattr(module, "question_context") else {}
         views.append(_View(item.id, item.kind, item.params, item.answer, item.rounded, item.letter,
                            getattr(module, "WORK_SPACE", DEFAULT_SPACE), sol, {**item.params, **extra}))
+    if with_solutions:
+        sheet.__dict__["_solved_views"] = views  # a frozen dataclass may still cache in its __dict__
     return views
 
 
