@@ -79,6 +79,15 @@ def step(derivation_step) -> Line:
     return Line(derivation_step.lhs, derivation_step.expr, "derivation")
 
 
+def derived(lhs, expr, derivation) -> Line:
+    """`lhs = expr` where expr is the expression of one of the derivation's proved steps."""
+    for candidate in derivation.steps:
+        if candidate.expr == expr:
+            step(candidate)
+            return Line(lhs, expr, "derivation")
+    raise _failed(lhs, expr, "derivation")
+
+
 def instance(derivation_step, values: dict) -> Line:
     """A proved general step with its free index symbols given values (j = 3): it holds for
     every value, so for this one."""

@@ -59,7 +59,10 @@ def _per_base(expr, base: str):
 
 
 def _formula(lhs, expr, derivation, base: str = "e"):
-    """The derived `expr`, shown in `base`: a proved step where it is shown as derived."""
+    """The derived `expr`, shown in `base`. In base e it is a proved step of the derivation, shown as
+    it is (nothing new to prove); in base 2 or 10 it must equal the derived expression over ln b."""
+    if base == "e":
+        return proved.derived(lhs, expr, derivation)
     return proved.formula(lhs, in_base(expr, base), _per_base(expr, base), derivation.domain)
 
 
