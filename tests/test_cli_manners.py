@@ -97,3 +97,13 @@ def test_key_json_records_the_sheet_code(capsys, tmp_path):
     key = json.loads((tmp_path / "w" / "key.json").read_text(encoding="utf-8"))
     sheet = (tmp_path / "w" / "worksheet.md").read_text(encoding="utf-8")
     assert key["seed"] == 5 and key["sheet_code"] in sheet and "シード" not in sheet
+
+
+def test_an_existing_file_is_refused_in_the_users_language(capsys, tmp_path):
+    target = tmp_path / "mine.md"
+    target.write_text("my notes", encoding="utf-8")
+    code, _, err = run(capsys, "derive", "sse", "-o", str(target), "--lang", "ja")
+    assert code == 2 and "はすでにあります。上書きするには --force をつけてください。" in err
+    code, _, err = run(capsys, "solve", "sse", "--y", "0.5,0.5", "--t", "1,0", "-o", str(target), "--lang", "en")
+    one_line_error(code, err, "already exists; use --force")
+    assert target.read_text(encoding="utf-8") == "my notes" and sorted(p.name for p in tmp_path.iterdir()) == ["mine.md"]

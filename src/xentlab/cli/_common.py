@@ -236,9 +236,20 @@ def emit(text_out: str, output: Path | None, force: bool) -> None:
         return
     from xentlab.files import write_text
 
-    check_output_file(output)
+    refuse_existing([output], force)
     write_text(output, text_out, force=force)
     click.echo(wrote(output), err=True)
+
+
+def refuse_existing(paths, force: bool) -> None:
+    """Before writing: each path names a file in a directory that exists, and none exists already
+    unless --force (files.py checks again as it writes; these messages read in the user's language)."""
+    from xentlab.errors import OutputExistsError
+
+    for path in paths:
+        check_output_file(path)
+        if path.exists() and not force:
+            raise OutputExistsError(key="output_exists", path=str(path))
 
 
 def check_output_file(output: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from xentlab.cli._common import (FORCE_OPTION, LANG_OPTION, NUMBER, OUTPUT_OPTION, check_output_file, cli, emit,
-                                 inputs_from_options, numeric_input_options, wrote)
+                                 inputs_from_options, numeric_input_options, refuse_existing, wrote)
 
 
 @cli.command()
@@ -42,11 +42,11 @@ def solve(kind: str, no_figures: bool, fmt: str, lang: str, output: Path | None,
     if not no_figures and fmt == "tex":
         figures = []
     elif not no_figures and fmt == "md" and output is not None:  # SVGs live beside the Markdown that links them
-        from xentlab.files import refuse_existing, write_text
+        from xentlab.files import write_text
 
         check_output_file(output)
         svgs = [(output.with_name(f"{output.stem}.{svg['name']}.svg"), svg) for svg in solution_svgs(solution, lang)]
-        refuse_existing([output, *(path for path, _ in svgs)], force=force)
+        refuse_existing([output, *(path for path, _ in svgs)], force)
         figures = []
         for path, svg in svgs:
             write_text(path, svg["svg"], force=force)
