@@ -30,6 +30,23 @@ SOLVE_CASES = [
 ]
 WORKSHEET_SEEDS = (0, 1, 2, 3, 7, 11, 112)
 FORMATS = ("md", "tex", "text")
+# Command lines that end in an error message: every kind of message a user can meet from these commands.
+ERRORS = [
+    ["derive", "cros-entropy"], ["derive", "binary", "--batch"], ["derive", "sse", "--classes", "99"], ["derive", "sse", "--classes", "x"],
+    ["derive", "entropy-kl", "--half"], ["derive"], ["derive", "sse", "--format", "pdf"], ["nope"], ["solve", "sse", "--yy", "1"],
+    ["solve", "bcee", "--y", "0.5"], ["solve", "cross-entropy", "--y", "0.5,0.5;"], ["solve", "cross-entropy", "--y", ""],
+    ["solve", "cross-entropy", "--y", "0.5,abc", "--t", "1,0"], ["solve", "cross-entropy", "--y", "0.5,0.6", "--t", "1,0"],
+    ["solve", "cross-entropy", "--y", "0.5,0.5;0.2,0.8", "--labels", "0,2"], ["solve", "cross-entropy", "--y", "0.5,0.5", "--t", "1,0,0"],
+    ["solve", "cross-entropy", "--y", "0.5,0.5"], ["solve", "cross-entropy", "--y", "-0.1,1.1", "--t", "1,0"],
+    ["solve", "sse", "--y", "0.5,0.5", "--t", "1,0", "--no-check-sum"], ["solve", "token-loss", "--p", "0.5", "--reduction", "sum"],
+    ["solve", "binary-cross-entropy", "--y", "0.5,0.5", "--t", "1"], ["solve", "cross-entropy", "--y", "1", "--t", "1"],
+    ["solve", "cross-entropy", "--y", "0.5,0.5", "--t", "1,0", "--eps", "0.7"], ["solve", "sse", "--y", "0.5,0.5;0.1,0.9", "--t", "1,0"],
+    ["worksheet", "--seed", "1", "-o", "x"], ["worksheet", "--count", "0", "--seed", "1", "-o", "x"],
+    ["worksheet", "--count", "2", "--seed", "-1", "-o", "x"], ["worksheet", "--count", "2", "--seed", "1", "--types", "ce-singel", "-o", "x"],
+    ["worksheet", "--count", "2", "--seed", "1", "--pdf", "-o", "x"], ["worksheet", "--count", "2", "--seed", "1", "-o", "sheet.md"],
+    ["worksheet", "--count", "9", "--seed", "0", "--types", "log-rule", "--difficulty", "1", "-o", "/nonexistent-dir/x"],
+    ["moodle", "--count", "2", "--seed", "1", "--types", "unit"], ["derive", "sse", "extra"],
+]
 
 
 def inputs(options: dict):
@@ -75,4 +92,27 @@ def documents(lang: str) -> dict[str, str]:
             for name, svg in ws.answer_figures(sheet, lang):
                 out[f"answers {seed} {difficulty} {name}"] = svg
     out["moodle 7"] = moodle.render_quiz(moodle.build(7, 12, ws.all_types(), 2, None, lang))
+    from xentlab.cli import cli
+
+    for name in cli.commands:
+        out[f"help {name} text"] = _run([name, "--help", "--lang", lang])
+    out["help xentlab text"] = _run(["--help", "--lang", lang])
+    for number, args in enumerate(ERRORS):
+        out[f"error {number} text"] = _run([args[0], "--lang", lang, *args[1:]])
     return out
+
+
+def _run(args: list[str]) -> str:
+    """What `xentlab ARGS` prints (stdout and stderr), run in this process."""
+    import contextlib
+    import io
+
+    from xentlab.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(args)
+        except SystemExit:
+            pass
+    return out.getvalue() + err.getvalue()

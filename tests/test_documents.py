@@ -14,7 +14,7 @@ FORBIDDEN = [
     (r"seed article|シード記事|\bseed 0\d\d\b|シード 0\d\d", "the seed articles are the authors' sources, not the students'"),
     (r"IndexedBase|\bSymbol\(|\bIndexed\(|\bInterval\(|\bSum\(|\bProduct\(|log_base\(|\bMul\(|\bAdd\(|\bPow\(", "a SymPy name"),
     (r"サイコロ|\bdice\b", "the multiclass intro promised a dice example that is not there"),
-    (r"採点します", "a network does not grade"),
+    (r"出力を[^。]*採点", "a network does not grade its outputs"),
     (r"E_\{?(nats|bits|decimal)", "units are named nat, bit, Hart, as the text names them"),
     (r"N\s*-\s*\\frac|N·−", "N times −(1/N)… reads as N minus"),
     (r"y_\{?1\}?, …, y_\{?2\}?|t_\{?1\}?, …, t_\{?2\}?", "K = 2 listed as y_1, …, y_2"),
@@ -100,6 +100,8 @@ def prose(name: str, text: str) -> str:
     text = re.sub(r"`[^`\n]*`|\\texttt\{[^}]*\}", "CODE", text)
     text = re.sub(r"\\(color|vspace|rule)\{[^}]*\}(\{[^}]*\})?", "", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)  # Markdown link targets (file names)
+    if name.startswith("help"):  # --help: the option column is padded with spaces by the formatter, not prose
+        text = "\n".join(re.sub(r"(\S) {2,}(\S)", r"\1 \2", line.strip()) for line in text.splitlines())
     keep = []
     for line in text.splitlines():
         if re.match(r"\s*\|", line) or line.startswith("    ") or re.search(r"\\(begin|end|addplot|node|draw|hline)|&|\\\\$", line) \
