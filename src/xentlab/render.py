@@ -305,53 +305,6 @@ def render_solution(solution, fmt: str, lang: str, figures: list[dict] | None = 
                            F=language_module("figures", fmt, lang), pgfplots=bool(tex_figures))
 
 
-def solution_plots(solution) -> list[dict]:
-    """The figures a worked solution gets: the −log p curve, and for softmax the logits and probabilities."""
-    from xentlab import figures
-
-    plots = []
-    if solution.points:
-        plots.append({"name": "curve", "kind": "curve", "f": figures.loss_curve(solution.points, solution.base)})
-    if solution.kind == "softmax-cross-entropy" and len(solution.probabilities) == 1:
-        from xentlab import tables
-
-        logits = [(f"{row['k']}", row["z"]) for row in solution.table]
-        probs = [(f"{row['k']}", row["y"]) for row in solution.table]
-        plots.append({"name": "softmax", "kind": "softmax",  # values written as the table writes them
-                      "logits": figures.bar_chart(logits, texts=tables.same_decimals([z for _, z in logits])),
-                      "probs": figures.bar_chart(probs, 0.0, 1.0, texts=tables.computed_decimals([y for _, y in probs]))})
-    return plots
-
-
-def solution_svgs(solution, lang: str) -> list[dict]:
-    """[{"name", "svg", "caption"}]: one SVG document per figure, captions stating the values in words."""
-    words = language_module("figures", "text", lang)
-    env = environment()
-    out = []
-    for plot in solution_plots(solution):
-        if plot["kind"] == "curve":
-            svg = env.get_template("figures/curve.svg.j2").render(f=plot["f"], F=words, unit=solution.unit)
-            caption = str(words.curve_caption(plot["f"].points, solution.unit)).strip()
-        else:
-            svg = _softmax_svg(plot, words)
-            caption = str(words.softmax_caption(solution.table)).strip()
-        out.append({"name": plot["name"], "svg": svg, "caption": caption})
-    return out
-
-
-def _softmax_svg(plot, words) -> str:
-    """Two bar charts side by side in one SVG: logits left, probabilities right."""
-    env = environment()
-    left = env.get_template("figures/bars.svg.j2").render(
-        f=plot["logits"], title=str(words.logits_label()), desc=str(words.logits_label()), color="#1f5fa8",
-        x_label=str(words.class_label()), y_label=str(words.logits_label()), value_format=four_significant)
-    right = env.get_template("figures/bars.svg.j2").render(
-        f=plot["probs"], title=str(words.probs_label()), desc=str(words.probs_label()), color="#d9480f",
-        x_label=str(words.class_label()), y_label=str(words.probs_label()), value_format=four_significant)
-    return env.get_template("figures/pair.svg.j2").render(left=left, right=right, title=str(words.softmax_title()),
-                                                         desc=str(words.softmax_title()), width=2 * plot["logits"].width, height=plot["logits"].height)
-
-
 def solution_json(solution, lang: str) -> str:
     from xentlab.printing import to_latex, to_str
 
@@ -412,27 +365,6 @@ def render_grade_report(summary: dict, lang: str, figures: list[dict] | None = N
     return render_template("grade/report.md.j2", "md", lang, r=summary, G=language_module("grade", "md", lang), figures=figures or [])
 
 
-def report_svgs(summary: dict, lang: str) -> list[dict]:
-    """Bar charts for the class report: mistakes by count, and each item's correct rate."""
-    from xentlab import figures
-
-    words = language_module("figures", "text", lang)
-    bars = environment().get_template("figures/bars.svg.j2")
-    out = []
-    if summary["mistakes"]:
-        plot = figures.bar_chart([(m["code"], float(m["count"])) for m in summary["mistakes"][:8]])
-        caption = str(words.mistakes_caption(summary["mistakes"])).strip()
-        out.append({"name": "mistakes", "caption": caption, "svg": bars.render(
-            f=plot, title=str(words.mistakes_title()), desc=caption, color="#d9480f", x_label=str(words.code_label()),
-            y_label=str(words.count_label()), value_format=lambda v: f"{v:g}")})
-    plot = figures.bar_chart([(it["item"], 100.0 * it["rate"]) for it in summary["items"]], 0.0, 100.0)
-    caption = str(words.rates_caption(summary["items"])).strip()
-    out.append({"name": "items", "caption": caption, "svg": bars.render(
-        f=plot, title=str(words.rates_title()), desc=caption, color="#1f5fa8", x_label=str(words.item_label()),
-        y_label=str(words.rate_label()), value_format=lambda v: f"{v:.0f}%")})
-    return out
-
-
 def error_text(error, lang: str) -> str:
     """A keyed error's one line in `lang`, from the macro named after its key in
     templates/<lang>/errors.j2. Every string parameter is made safe for a terminal first,
@@ -458,3 +390,7 @@ def error_prefix(lang: str) -> str:
     """What every error line starts with: `xentlab: error: ` in the user's language."""
     module = environment().get_template(f"{lang if lang in LANGS else 'en'}/errors.j2").module
     return str(module.prefix())
+
+
+# The figures' SVG and plot data live in render_figures (imported last: it uses this module's environment).
+from xentlab.render_figures import report_svgs, solution_plots, solution_svgs  # noqa: E402,F401
