@@ -41,7 +41,7 @@ DEFAULT_SPACE = 4  # lines of answer space under a question in the LaTeX workshe
 # The teaching order of the default sheet (names.PROBLEM_TYPES); types added later follow in registry order.
 ORDER = names.PROBLEM_TYPES
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U to misread
-CODE_WORK = 50_000  # PBKDF2 rounds: ~10 ms per sheet, so finding a seed from a code takes years
+CODE_WORK = 20_000  # PBKDF2 rounds: ~5 ms per sheet; 2**31 seeds take a CPU ~4 months to try for one code
 
 
 @dataclass(frozen=True)
