@@ -22,20 +22,26 @@ def test_derive_default_is_japanese_markdown():
 
 
 def test_derive_json_is_parseable():
-    proc = run("derive", "token-average", "--format", "json", "--lang", "en")
+    proc = run("derive", "token-average", "--format", "json", "--lang", "en")  # the old name still works
     doc = json.loads(proc.stdout)
-    assert doc["kind"] == "token-average" and all(s["verified"] for s in doc["steps"])
+    assert doc["kind"] == "token-loss" and all(s["verified"] for s in doc["steps"])
+    assert json.loads(run("derive", "token-loss", "--format", "json", "--lang", "en").stdout) == doc
 
 
 BAD = [
-    (["derive", "nope"], "unknown kind 'nope'; choose one of: multiclass"),
+    (["derive", "nope"], "unknown kind 'nope'; choose one of: cross-entropy, binary-cross-entropy"),
+    (["derive", "cros-entropy"], "did you mean 'cross-entropy'?"),
+    (["derive", "binary", "--batch"], "--batch applies to cross-entropy"),
     (["derive", "multiclass", "--classes", "1"], "--classes must be between 2 and 50"),
     (["derive", "multiclass", "--classes", "51"], "--classes must be between 2 and 50"),
     (["derive", "multiclass", "--format", "pdf"], "unknown format 'pdf'; choose one of: md, tex, json, text"),
     (["derive", "multiclass", "--lang", "fr"], "unknown language 'fr'; choose one of: ja, en"),
     (["derive", "binary", "--classes", "3"], "--classes applies to"),
-    (["derive", "multiclass", "--classes", "three"], "is not a valid integer"),
-    (["nope"], "No such command"),
+    (["derive", "multiclass", "--classes", "three"], "--classes must be a whole number, got 'three'"),
+    (["nope"], "no such command 'nope'"),
+    (["solv"], "did you mean 'solve'?"),
+    (["derive", "multiclass", "--clases", "3"], "did you mean --classes?"),
+    (["derive"], "missing argument KIND"),
 ]
 
 
@@ -62,8 +68,8 @@ def test_output_file_is_not_overwritten_without_force(tmp_path):
 
 def test_list_and_version():
     listing = run("list", "--lang", "en").stdout.splitlines()
-    assert [line.split()[0] for line in listing] == [
-        "multiclass", "multiclass-batch", "binary", "softmax-gradient", "token-average", "sse", "entropy-kl"]
+    assert [line[:21].strip() for line in listing] == [
+        "cross-entropy", "cross-entropy --batch", "binary-cross-entropy", "softmax-cross-entropy", "token-loss", "sse", "entropy-kl"]
     assert run("--version").stdout.strip() == "xentlab, version 0.1.0"
 
 

@@ -38,3 +38,31 @@ def test_worked_solution_compiles_to_pdf(tmp_path, lang):
                           capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert "Missing character" not in (tmp_path / "solve.log").read_text(errors="replace")
+
+
+def pdf_pages(pdf_path) -> int:
+    """The page count, as poppler's pdfinfo reads it (independent of xentlab)."""
+    import re
+    import shutil
+
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo is not installed (apt-get install poppler-utils)")
+    info = subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+@pytest.mark.parametrize(("seed", "lang"), [(7, "ja"), (7, "en"), (1, "ja"), (112, "ja")])
+def test_twelve_questions_fit_on_three_a4_pages(tmp_path, seed, lang):
+    """12 questions at difficulty 2: at most 3 A4 pages for the students (it took 6)."""
+    from xentlab import worksheet as ws
+
+    exe = lualatex_or_skip()
+    sheet = ws.build(seed, 12, ws.all_types(), 2)
+    student, _ = ws.render(sheet, "tex", lang)
+    (tmp_path / "sheet.tex").write_text(student, encoding="utf-8")
+    proc = subprocess.run([exe, "-interaction=nonstopmode", "-halt-on-error", "sheet.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert "a4paper" in student and pdf_pages(tmp_path / "sheet.pdf") <= 3
+    log = (tmp_path / "sheet.log").read_text(errors="replace")
+    assert "Missing character" not in log and "Overfull \\hbox" not in log

@@ -22,7 +22,7 @@ from xentlab.verify import rng_for
 
 SEEDS = 200
 RENDER_SEEDS = 18  # per type, spread over the three difficulties, rendered in all 4 fmt × lang
-ISSUE_TYPES = {"ce-single", "ce-compare", "ce-batch", "bce", "sse", "softmax-ce", "softmax-gradient",
+ISSUE_TYPES = {"ce-single", "ce-compare", "ce-batch", "binary-cross-entropy", "sse", "softmax-cross-entropy", "softmax-gradient",
                "token-loss", "inverse", "units", "derive-step", "log-rule"}
 # mistakes.py's public codes, plus conversion_inverted (units: multiplied by the factor instead of dividing)
 CODES = {"log_base_10", "log_base_2", "sign_dropped", "wrong_class", "sum_not_mean", "mean_not_sum", "swapped_t_y",
@@ -68,17 +68,17 @@ def valid(kind, p):
         return (all(distribution(r) for r in rows) and len({tuple(r) for r in rows}) == len(rows)
                 and all(1 <= c <= len(rows[0]) for c in p["labels"]) and len(p["labels"]) == len(rows)
                 and p["reduction"] in ("mean", "sum"))
-    if kind == "bce":
+    if kind == "binary-cross-entropy":
         return (all(two_decimals(v) and v != 0.5 for v in p["y"]) and set(p["t"]) <= {0, 1}
                 and len(p["t"]) == len(p["y"]) and len(set(p["y"])) == len(p["y"]))
     if kind == "sse":
         one_hot = sum(p["t"]) == 1
         return (all(two_decimals(v) for v in p["y"]) and set(p["t"]) <= {0, 1} and 1 in p["t"]
                 and isinstance(p["half"], bool) and (distribution(p["y"]) if one_hot else len(set(p["y"])) == len(p["y"])))
-    if kind in ("softmax-ce", "softmax-gradient"):
+    if kind in ("softmax-cross-entropy", "softmax-gradient"):
         z = p["logits"]
         ok = all(one_decimal(v) and abs(v) <= 4 for v in z) and len(set(z)) == len(z) and 1 <= p["true_class"] <= len(z)
-        return ok and (kind == "softmax-ce" or 1 <= p["j"] <= len(z))
+        return ok and (kind == "softmax-cross-entropy" or 1 <= p["j"] <= len(z))
     if kind == "token-loss":
         return all(two_decimals(v) for v in p["p"]) and len(set(p["p"])) == len(p["p"]) and p["ask"] in ("loss", "perplexity")
     if kind == "inverse":
@@ -109,12 +109,12 @@ def reference(kind, p):
     if kind == "ce-batch":
         losses = [-math.log(row[c - 1]) for row, c in zip(p["y"], p["labels"])]
         return math.fsum(losses) / (len(losses) if p["reduction"] == "mean" else 1)
-    if kind == "bce":
+    if kind == "binary-cross-entropy":
         losses = [-(t * math.log(y) + (1 - t) * math.log(1 - y)) for y, t in zip(p["y"], p["t"])]
         return math.fsum(losses) / len(losses)
     if kind == "sse":
         return (0.5 if p["half"] else 1.0) * math.fsum((y - t) ** 2 for y, t in zip(p["y"], p["t"]))
-    if kind == "softmax-ce":
+    if kind == "softmax-cross-entropy":
         z = [mpmath.mpf(v) for v in p["logits"]]
         return float(mpmath.log(mpmath.fsum(mpmath.exp(v) for v in z)) - z[p["true_class"] - 1])
     if kind == "softmax-gradient":
@@ -256,7 +256,7 @@ def test_seed_001_squared_errors(y, expected):
 
 
 def test_seed_001_calculator_values_and_comparison():
-    bce = registry()["bce"]
+    bce = registry()["bce"]  # the old id still finds the type
     assert bce.answer({"y": [0.8], "t": [1]}).value == pytest.approx(0.22314355131420976, rel=REL)
     assert bce.answer({"y": [0.2], "t": [1]}).value == pytest.approx(1.6094379124341003, rel=REL)
     compare = registry()["ce-compare"]

@@ -36,7 +36,7 @@ def test_rendering_twice_gives_identical_bytes(fmt):
 def test_json_contract():
     doc = json.loads(render_derivation(derive("multiclass"), "json", "en"))
     assert set(doc) >= {"kind", "lang", "steps", "result", "result_latex"}
-    assert doc["kind"] == "multiclass" and doc["lang"] == "en"
+    assert doc["kind"] == "cross-entropy" and doc["lang"] == "en" and doc["params"]["batch"] is False
     assert doc["result"] == "-Sum(t[k]*log(y[k]), (k, 1, K))"
     assert doc["result_latex"] == r"-\sum_{k=1}^{K} t_{k} \log y_{k}"
     for step in doc["steps"]:

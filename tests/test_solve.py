@@ -131,7 +131,7 @@ BAD = [
     (["--y", "0.5,abc", "--t", "1,0"], "'abc'"),
     (["--y", "", "--t", "1,0"], "empty"),
     (["--y", "0.5,0.5", "--labels", "2"], "2"),
-    (["--y", "0.5,0.5", "--t", "1,0,0"], "shape"),
+    (["--y", "0.5,0.5", "--t", "1,0,0"], "must match"),
     (["--y", "-0.1,1.1", "--t", "1,0"], "-0.1"),
     (["--y", "nan,1", "--t", "1,0"], "nan"),
     (["--y", "0.5,0.5"], "--t and --labels"),
@@ -185,7 +185,7 @@ def test_no_check_sum_still_refuses_values_outside_0_1(y):
 def test_eps_does_not_switch_off_the_target_row_check():
     multi = ["cross-entropy", "--y", "0.1,0.4,0.2,0.2,0.1", "--t", "0,1,0,1,0", "--eps", "1e-12"]
     refused = xentlab("solve", *multi)
-    assert refused.returncode == 2 and "targets in row 0 sum to 2" in refused.stderr
+    assert refused.returncode == 2 and "the numbers in --t sum to 2, not 1" in refused.stderr
     # by hand: −(ln 0.4 + ln 0.2)
     assert solved(*multi, "--no-check-sum")["value"] == pytest.approx(-(math.log(0.4) + math.log(0.2)), rel=1e-9)
 
@@ -227,10 +227,11 @@ def test_batch_table_names_targets_in_the_language_of_the_page():
     args = ["solve", "cross-entropy", "--y", "0.7,0.2,0.1;0.2,0.3,0.5;0.1,0.3,0.6", "--t", "1,0,0;0.5,0.5,0;1,0,1",
             "--no-check-sum", "--format", "text"]
     ja = xentlab(*args, "--lang", "ja").stdout
-    assert "クラス 0" in ja and "ソフトラベル" in ja and "クラス 0, 2" in ja and "class" not in ja
+    # classes are numbered from 1 in every text a person reads
+    assert "クラス 1" in ja and "ソフトラベル" in ja and "クラス 1、3" in ja and "class" not in ja and "クラス 0" not in ja
     en = xentlab(*args, "--lang", "en").stdout
     rows = [line.split("|") for line in en.splitlines() if line.strip().startswith(("1 ", "2 ", "3 "))]
-    assert [cell.strip() for cell in rows[0]][:3] == ["1", "class 0", "0.7000"]
+    assert [cell.strip() for cell in rows[0]][:3] == ["1", "class 1", "0.7"]
     # a spread target has no single "y at the target"
     assert [cell.strip() for cell in rows[1]][1:3] == ["soft", "—"]
-    assert [cell.strip() for cell in rows[2]][1:3] == ["classes 0, 2", "—"]
+    assert [cell.strip() for cell in rows[2]][1:3] == ["classes 1, 3", "—"]

@@ -153,8 +153,8 @@ def test_non_empty_directory_is_refused_and_nothing_changes(capsys, tmp_path):
 BAD = [
     (["--count", "0"], "--count must be between 1 and 200"),
     (["--count", "201"], "--count must be between 1 and 200"),
-    (["--difficulty", "4"], "--difficulty must be 1, 2 or 3"),
-    (["--difficulty", "0"], "--difficulty must be 1, 2 or 3"),
+    (["--difficulty", "4"], "--difficulty must be between 1 and 3"),
+    (["--difficulty", "0"], "--difficulty must be between 1 and 3"),
     (["--types", "ce-single,nope"], "unknown problem type 'nope'"),
     (["--format", "md", "--pdf"], "--pdf needs --format tex"),
     (["--format", "html"], "unknown format 'html'"),

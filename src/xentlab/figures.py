@@ -12,6 +12,16 @@ from dataclasses import dataclass, field
 WIDTH, HEIGHT = 560, 360
 MARGIN = {"left": 64, "right": 24, "top": 28, "bottom": 56}
 LN = {"e": 1.0, "2": math.log(2), "10": math.log(10)}
+# Every SVG names fonts that have Japanese glyphs first, then the system fallbacks: without them a
+# viewer whose default font lacks kana draws boxes.
+FONT_FAMILY = ("'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN', "
+               "'Yu Gothic', 'Meiryo', 'IPAexGothic', 'DejaVu Sans', sans-serif")
+FONT_SIZE = 13  # px, the SVG's text
+LABEL_ROOM = 240  # px: the widest point label ("p = 0.75、E = 0.2877" is ~160) fits on either side
+LABEL_WIDTH = 170  # px: room kept clear of the curve for a label left of its point
+LABEL_GAP = 8  # px between a point and its label
+LINE = 15  # px between two stacked labels
+PGF_SCALE = 0.72  # pt of the pgfplots axis (0.42\textwidth high) per px of the SVG's plot area
 
 
 @dataclass(frozen=True)
@@ -87,15 +97,60 @@ def loss_curve(points: list[tuple[float, float]], base: str = "e") -> Plot:
         {"p": p, "e": e, "x": round(x.pixel(p), 2), "y": round(y.pixel(min(e, ymax)), 2), "infinite": not math.isfinite(e), "n": n + 1}
         for n, (p, e) in enumerate(points)
     ]
+    place_labels(marked, x, y, base)
     curve = [(p, -math.log(p) / LN[base]) for p in samples]
     return Plot(x, y, [(t, _label(t)) for t in _ticks(1.0)], [(t, _label(t)) for t in _ticks(ymax)], path, curve, marked)
 
 
-def bar_chart(values: list[tuple[str, float]], lo: float | None = None, hi: float | None = None) -> Plot:
-    """Vertical bars, one per (label, value); lo/hi default to the data range including 0."""
+def place_labels(marked: list[dict], x: Axis, y: Axis, base: str = "e") -> None:
+    """Where each point's label goes, so that none is ever cut off by the figure's edge: right of
+    the point in the left half of the plot, left of it (anchored at its end) in the right half,
+    raised there above the curve, which climbs to the left; below the point near the top; labels
+    that would overlap are stacked upwards. Sets label_x, label_y, anchor ("start"/"end") and, for
+    pgfplots, pgf_anchor and pgf_yshift (pt)."""
+    if len(marked) > 1:  # several points: each gets its sample number, the caption gives the values
+        for pt in marked:
+            right = pt["x"] <= x.pixel_hi - 3 * FONT_SIZE
+            below = pt["y"] - 5 - FONT_SIZE < MARGIN["top"]  # at the top edge (a loss off the scale): below it
+            pt.update(anchor="start" if right else "end", label_x=round(pt["x"] + (5 if right else -5), 2),
+                      label_y=round(pt["y"] + 5 + FONT_SIZE if below else pt["y"] - 5, 2), below=below, leader=False, tag=True,
+                      pgf_anchor=("north" if below else "south") + (" west" if right else " east"), pgf_yshift=0.0)
+        return
+    middle = (x.pixel_lo + x.pixel_hi) / 2
+    for pt in marked:
+        pt["tag"] = False
+        right = pt["x"] <= middle
+        pt["anchor"] = "start" if right else "end"
+        pt["label_x"] = round(pt["x"] + (LABEL_GAP if right else -LABEL_GAP), 2)
+        below = pt["y"] - LABEL_GAP - FONT_SIZE < MARGIN["top"]
+        baseline = pt["y"] + LABEL_GAP + FONT_SIZE if below else pt["y"] - LABEL_GAP
+        if not right and not below:  # clear of the curve at the label's left end
+            p_left = x.lo + (pt["x"] - LABEL_GAP - LABEL_WIDTH - x.pixel_lo) / (x.pixel_hi - x.pixel_lo) * (x.hi - x.lo)
+            curve = y.pixel(min(-math.log(p_left) / LN[base], y.hi)) if p_left > 0 else y.pixel_hi
+            baseline = max(min(baseline, curve - 4), MARGIN["top"] + FONT_SIZE)
+        pt["label_y"] = round(baseline, 2)
+        pt["below"] = below
+    placed: list[dict] = []
+    for pt in sorted(marked, key=lambda q: -q["label_y"]):  # from the bottom up
+        for other in placed:
+            if other["anchor"] == pt["anchor"] and abs(other["label_y"] - pt["label_y"]) < LINE:
+                pt["label_y"] = round(other["label_y"] - LINE, 2)
+        placed.append(pt)
+    for pt in marked:
+        default = pt["y"] + LABEL_GAP + FONT_SIZE if pt["below"] else pt["y"] - LABEL_GAP
+        pt["label_y"] = max(pt["label_y"], MARGIN["top"] + FONT_SIZE)
+        pt["leader"] = abs(pt["label_y"] - default) > LABEL_GAP  # moved away from its point: draw a line to it
+        pt["pgf_anchor"] = ("north" if pt["below"] else "south") + (" west" if pt["anchor"] == "start" else " east")
+        pt["pgf_yshift"] = round((default - pt["label_y"]) * PGF_SCALE, 2)
+
+
+def bar_chart(values: list[tuple[str, float]], lo: float | None = None, hi: float | None = None,
+              texts: list[str] | None = None) -> Plot:
+    """Vertical bars, one per (label, value); lo/hi default to the data range including 0, with room
+    above the tallest bar for its value. `texts`: how each value is written above its bar."""
     data = [v for _, v in values]
     lo = min(0.0, *data) if lo is None else lo
-    hi = max(0.0, *data) if hi is None else hi
+    hi = max(0.0, *data) * 1.15 if hi is None else hi
     lo_nice = -nice_ceiling(-lo) if lo < 0 else 0.0
     hi_nice = nice_ceiling(hi) if hi > 0 else (0.0 if lo < 0 else 1.0)
     x = Axis(0.0, float(len(values)), MARGIN["left"], WIDTH - MARGIN["right"])
@@ -108,7 +163,7 @@ def bar_chart(values: list[tuple[str, float]], lo: float | None = None, hi: floa
     for n, (label, value) in enumerate(values):
         top = y.pixel(value)
         bars.append({
-            "label": label, "value": value, "x": round(x.pixel(n) + slot * 0.15, 2), "width": round(slot * 0.7, 2),
+            "label": label, "value": value, "text": texts[n] if texts else None, "x": round(x.pixel(n) + slot * 0.15, 2), "width": round(slot * 0.7, 2),
             "y": round(min(top, zero), 2), "height": round(abs(zero - top), 2), "center": round(x.pixel(n) + slot / 2, 2),
         })
     step = _step((hi_nice - lo_nice) / 5)

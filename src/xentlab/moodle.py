@@ -98,7 +98,7 @@ class Category:
 class Quiz:
     lang: str
     categories: tuple[Category, ...]
-    notes: tuple[str, ...] = ()  # one line each, for stderr
+    notes: tuple[tuple[str, dict], ...] = ()  # (message key, params): one line each, for stderr
 
 
 # --- numbers -----------------------------------------------------------------------------------
@@ -289,7 +289,7 @@ def build(seed: int, count: int, types: tuple[str, ...], difficulty: int, varian
 
         raise UsageError(key="moodle_unsupported_type", kind=unsupported[0])
     prose = Prose(lang)
-    notes: list[str] = []
+    notes: list[tuple[str, dict]] = []
     width = max(2, len(str(count)))
     vwidth = max(2, len(str(variants or 0)))
     by_kind: dict[str, list[Question]] = {}
@@ -304,10 +304,11 @@ def build(seed: int, count: int, types: tuple[str, ...], difficulty: int, varian
         numerical = any(q.type == "numerical" for q in questions)
         info = prose.render("moodle", "category_info", kind, title, seed, difficulty, variants, len(questions), numerical)
         categories.append(Category(kind, f"$course$/xentlab/{kind}", info, questions))
-    return Quiz(lang, tuple(categories), tuple(dict.fromkeys(notes)))
+    unique = {(key, tuple(sorted(params.items()))): (key, params) for key, params in notes}
+    return Quiz(lang, tuple(categories), tuple(unique.values()))
 
 
-def question(item, sheet, name: str, prose: Prose, notes: list[str]) -> Question:
+def question(item, sheet, name: str, prose: Prose, notes: list[tuple[str, dict]]) -> Question:
     module = problem_type(item.kind)
     page = f"problems/{item.kind}"
     extra = module.question_context(item.params) if hasattr(module, "question_context") else {}
@@ -332,7 +333,7 @@ def _feedback(prose: Prose, verdict) -> Blocks:
     return prose.blocks(prose.call("feedback", "feedback", verdict, phrases).strip())
 
 
-def numerical_answers(item, mistakes, prose: Prose, notes: list[str]) -> tuple[Answer, ...]:
+def numerical_answers(item, mistakes, prose: Prose, notes: list[tuple[str, dict]]) -> tuple[Answer, ...]:
     from xentlab.model import Verdict
 
     truth = written(item.answer.value)
@@ -342,8 +343,7 @@ def numerical_answers(item, mistakes, prose: Prose, notes: list[str]) -> tuple[A
     for mistake in mistakes:
         missing = [code for code in mistake.codes if not prose.has("feedback", f"phrase_{code}")]
         if missing:
-            notes.extend(f"{item.kind}: templates/{prose.lang}/feedback.j2 has no phrase_{code}; answers with that mistake "
-                         f"get the general feedback" for code in missing)
+            notes.extend(("missing_phrase", {"kind": item.kind, "language": prose.lang, "code": code}) for code in missing)
             continue
         usable.append(mistake)
     for mistake, number in kept_mistakes(truth, usable):

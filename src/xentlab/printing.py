@@ -12,6 +12,7 @@ from sympy.printing.str import StrPrinter
 from xentlab.notation import LATEX_NAMES, UNICODE_NAMES
 
 
+GREEK = {"epsilon": "ε"}  # names the one-line printer shows as the letter
 SUBSCRIPT_FUNCTIONS = {"E"}  # E(i) is the loss at position i: print E_i
 
 
@@ -28,6 +29,26 @@ def _is_numeral(expr) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _negative_factor(expr) -> bool:
+    """A factor that prints with a leading minus sign (−(1/N)·Σ…): inside a product it needs brackets,
+    or N·−(1/N)… reads as "N minus …"."""
+    if isinstance(expr, sp.Symbol):  # a numeral such as −1000
+        return expr.name.startswith("-")
+    return isinstance(expr, sp.Mul) and (expr.args[0] == -1 or (expr.args[0].is_Number and expr.args[0] < 0))
+
+
+def _bracketed_factors(expr) -> bool:
+    """Whether a product has a factor that must be bracketed: a Σ or Π that is not the last factor
+    ((Σ_k t_k) log(…), not Σ_k t_k log(…), which reads as the log inside the sum), or a negative
+    factor after the first."""
+    args = expr.args
+    return any(isinstance(a, (sp.Sum, sp.Product)) for a in args[:-1]) or any(_negative_factor(a) for a in args[1:])
+
+
+def _needs_brackets(arg, index: int, args) -> bool:
+    return (isinstance(arg, (sp.Sum, sp.Product)) and index < len(args) - 1) or (index > 0 and _negative_factor(arg))
 
 
 def _is_atom_like(expr) -> bool:
@@ -56,6 +77,13 @@ class TextbookLatex(LatexPrinter):
     def __init__(self):
         super().__init__({"order": "none", "symbol_names": LATEX_NAMES, "mul_symbol": None})
 
+    def _print_Symbol(self, expr, style="plain"):
+        # E_nat, E_bit, E_Hart: a subscript that is a word (a unit) is upright, E_{\mathrm{nat}}
+        head, _, word = expr.name.partition("_")
+        if expr not in LATEX_NAMES and len(head) == 1 and len(word) > 1 and word.isalpha():
+            return rf"{head}_{{\mathrm{{{word}}}}}"
+        return super()._print_Symbol(expr, style)
+
     def _print_Indexed(self, expr):
         base = self._print(expr.base.label)
         idx = "".join(self._print(a) for a in expr.indices)
@@ -82,6 +110,10 @@ class TextbookLatex(LatexPrinter):
 
     def _print_Mul(self, expr):
         args = expr.args
+        if _bracketed_factors(expr):
+            sep = r" \cdot " if _is_numeral(args[0]) else " "  # 1 · (−1000), as written by hand
+            return sep.join(rf"\left({self._print(a)}\right)" if _needs_brackets(a, i, args) else self._print(a)
+                            for i, a in enumerate(args))
         if len(args) == 2 and args[0] == -1 and isinstance(args[1], sp.Add):
             return rf"-\left({self._print(args[1])}\right)"
         if len(args) == 2 and args[0] == -1 and args[1] is sp.oo:
@@ -118,7 +150,10 @@ class TextbookUnicode(StrPrinter):
         super().__init__({"order": "none"})
 
     def _print_Symbol(self, expr):
-        return UNICODE_NAMES.get(expr, expr.name)
+        return UNICODE_NAMES.get(expr, GREEK.get(expr.name, expr.name))
+
+    def _print_Interval(self, expr):
+        return f"[{self._print(expr.start)}, {self._print(expr.end)}]"
 
     def _print_Indexed(self, expr):
         return f"{self._print(expr.base.label)}_{''.join(self._print(a) for a in expr.indices)}"
@@ -150,6 +185,9 @@ class TextbookUnicode(StrPrinter):
         return f"{limits} {body}"
 
     def _print_Mul(self, expr):
+        if _bracketed_factors(expr):
+            return "·".join(f"({self._print(a)})" if _needs_brackets(a, i, expr.args) or isinstance(a, sp.Add) else self._print(a)
+                            for i, a in enumerate(expr.args))
         if len(expr.args) == 2 and expr.args[0] == -1 and not isinstance(expr.args[1], sp.Add):
             return "-" + self._print(expr.args[1])
         return _fraction_prefix(self, expr, "(1/{})") or super()._print_Mul(expr).replace("*", "·")

@@ -16,8 +16,6 @@ from typing import Any, Callable
 
 import jinja2
 
-from xentlab.errors import UsageError
-
 LANGS = ("ja", "en")
 FORMATS = ("md", "tex", "json", "text")
 
@@ -28,9 +26,16 @@ def templates_dir() -> Path:
 
 
 def four_significant(value) -> str:
-    """Numbers in tables: 4 significant figures; anything else as it is."""
+    """A number in prose or a table: 4 significant figures, half-up (as the worked lines round);
+    plain decimals for moderate sizes; anything else as it is."""
     if isinstance(value, float):
-        return "∞" if value == float("inf") else f"{value:#.4g}".rstrip(".")
+        if not math.isfinite(value):
+            return "∞" if value > 0 else ("−∞" if value < 0 else "nan")
+        if value == 0 or 1e-4 <= abs(value) < 1e6:
+            from xentlab.rounding import round_significant
+
+            return round_significant(value, 4)
+        return f"{value:#.4g}".rstrip(".")
     return str(value)
 
 
@@ -63,7 +68,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 def _new_environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    from xentlab.figures import FONT_FAMILY, FONT_SIZE
+
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
@@ -74,16 +81,20 @@ def _new_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.globals.update(font_family=FONT_FAMILY, font_size=FONT_SIZE)
+    return env
 
 
 def check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise UsageError(f"unknown language '{lang}'; choose one of: {', '.join(LANGS)}")
+    from xentlab.names import choose
+
+    choose("lang", lang, LANGS)
 
 
 def check_format(fmt: str, allowed: tuple[str, ...] = FORMATS) -> None:
-    if fmt not in allowed:
-        raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(allowed)}")
+    from xentlab.names import choose
+
+    choose("format", fmt, allowed)
 
 
 @dataclass(frozen=True)
@@ -123,10 +134,20 @@ CODE = {  # how a format shows a command-line flag or a line of code inside pros
 def _math_globals(fmt: str) -> dict:
     import sympy as sp
 
-    from xentlab import notation, rules
+    from xentlab import columns, notation, rules
 
     style = MATH["md" if fmt == "json" else fmt]
+    eps = sp.Symbol("epsilon")
     return {
+        "cells": columns.cells,
+        "seq_expr": lambda base, count: _sequence(base, count, fmt),
+        "width": display_width,
+        "aligned": aligned,
+        "same": columns.same,
+        "same4": lambda values: columns.numerals(columns.computed_decimals(values)),
+        "fixed": _fixed,
+        "short": _short,
+        "eps_interval": sp.Interval(eps, 1 - eps),
         "m": style.inline,
         "code": CODE["md" if fmt == "json" else fmt],
         "show": style.display,
@@ -142,10 +163,48 @@ def _math_globals(fmt: str) -> dict:
     }
 
 
-def _sig(value):
+def _sequence(base, count: int, fmt: str) -> str:
+    """y_1, y_2, …, y_K as one formula for m() (all terms when there are at most three): LaTeX,
+    or one line of Unicode for the text format."""
+    from xentlab.printing import to_latex, to_unicode
+
+    terms = [base[q] for q in range(1, count + 1)] if count <= 3 else [base[1], base[2], None, base[count]]
+    if fmt == "text":
+        return ", ".join("…" if term is None else to_unicode(term) for term in terms)
+    return ", ".join(r"\ldots" if term is None else to_latex(term) for term in terms)
+
+
+def aligned(rows: list[list[str]]) -> list[str]:
+    """A plain-text table: each column padded to its widest cell (Japanese counts two), " | " between."""
+    widths = [max(display_width(row[col]) for row in rows) for col in range(len(rows[0]))]
+    return [" | ".join(cell + " " * (width - display_width(cell)) for cell, width in zip(row, widths)).rstrip() for row in rows]
+
+
+def display_width(text) -> int:
+    """Columns a terminal gives `text`: two for each wide (CJK) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in str(text))
+
+
+def _fixed(value):
+    from xentlab.worked import fixed
+
+    return fixed(value)
+
+
+def _short(value):
+    """A probability on a figure: as typed when it has at most 4 decimals (0.78), else to 4 (0.9582)."""
+    from xentlab import columns
+    from xentlab.worked import exact, fixed
+
+    return exact(value) if columns.decimals_needed(value) <= columns.COMPUTED_DECIMALS else fixed(value)
+
+
+def _sig(value, exact=None):
     from xentlab.worked import sig
 
-    return sig(value)
+    return sig(value, exact)
 
 
 def language_module(name: str, fmt: str, lang: str):
@@ -167,7 +226,7 @@ def render_derivation(derivation, fmt: str, lang: str) -> str:
     if not derivation.verified:  # an unproved step is a bug: never print it
         from xentlab.errors import VerificationError
 
-        raise VerificationError(f"{derivation.kind}: refusing to render unverified steps")
+        raise VerificationError(key="unverified", kind=derivation.kind)
     if fmt == "json":
         return derivation_json(derivation, lang)
     return render_template(f"derive/{fmt}.j2", fmt, lang, d=derivation)
@@ -207,10 +266,16 @@ def derivation_json(derivation, lang: str) -> str:
         }
         for step, words in zip(derivation.steps, prose, strict=True)
     ]
+    from xentlab.names import derivation_name
+
+    name = derivation_name(derivation.kind)
+    params = dict(derivation.params)
+    if name.startswith("cross-entropy"):
+        params["batch"] = name.endswith("--batch")
     document = {
-        "kind": derivation.kind,
+        "kind": name.split()[0],
         "lang": lang,
-        "params": {k: v for k, v in derivation.params.items()},
+        "params": params,
         "steps": steps,
         "result": to_str(derivation.result),
         "result_latex": to_latex(derivation.result),
@@ -219,65 +284,25 @@ def derivation_json(derivation, lang: str) -> str:
 
 
 def kind_titles(lang: str) -> dict[str, str]:
-    """One-line title per derivation kind, for `xentlab list` (no SymPy import)."""
-    from xentlab.derivations import KINDS
+    """One-line title per derivation, by the name `derive` takes, for `xentlab list` (no SymPy import)."""
+    from xentlab.names import DERIVATIONS, derivation_name
 
     check_lang(lang)
     module = environment().get_template(f"{lang}/kinds.j2").module
-    return {kind: str(getattr(module, "title_" + kind.replace("-", "_"))()).strip() for kind in KINDS}
+    return {derivation_name(kind): str(getattr(module, "title_" + kind.replace("-", "_"))()).strip() for kind in DERIVATIONS.values()}
 
 
 def render_solution(solution, fmt: str, lang: str, figures: list[dict] | None = None) -> str:
     """`figures`: for md, [{"file", "caption"}] of SVGs written beside it; for tex, plots drawn inline."""
     check_format(fmt)
+    from xentlab.proved import require
+
+    require([*solution.formula, *solution.substitution])  # every line proved, or nothing is rendered
     if fmt == "json":
         return solution_json(solution, lang)
     tex_figures = solution_plots(solution) if fmt == "tex" and figures is not None else []
     return render_template(f"solve/{fmt}.j2", fmt, lang, s=solution, figures=figures or [], plots=tex_figures,
                            F=language_module("figures", fmt, lang), pgfplots=bool(tex_figures))
-
-
-def solution_plots(solution) -> list[dict]:
-    """The figures a worked solution gets: the −log p curve, and for softmax the logits and probabilities."""
-    from xentlab import figures
-
-    plots = []
-    if solution.points:
-        plots.append({"name": "curve", "kind": "curve", "f": figures.loss_curve(solution.points, solution.base)})
-    if solution.kind == "softmax-cross-entropy" and len(solution.probabilities) == 1:
-        logits = [(f"{row['k']}", row["z"]) for row in solution.table]
-        probs = [(f"{row['k']}", row["y"]) for row in solution.table]
-        plots.append({"name": "softmax", "kind": "softmax", "logits": figures.bar_chart(logits), "probs": figures.bar_chart(probs, 0.0, 1.0)})
-    return plots
-
-
-def solution_svgs(solution, lang: str) -> list[dict]:
-    """[{"name", "svg", "caption"}]: one SVG document per figure, captions stating the values in words."""
-    words = language_module("figures", "text", lang)
-    env = environment()
-    out = []
-    for plot in solution_plots(solution):
-        if plot["kind"] == "curve":
-            svg = env.get_template("figures/curve.svg.j2").render(f=plot["f"], F=words, unit=solution.unit)
-            caption = str(words.curve_caption(plot["f"].points, solution.unit)).strip()
-        else:
-            svg = _softmax_svg(plot, words)
-            caption = str(words.softmax_caption(solution.table)).strip()
-        out.append({"name": plot["name"], "svg": svg, "caption": caption})
-    return out
-
-
-def _softmax_svg(plot, words) -> str:
-    """Two bar charts side by side in one SVG: logits left, probabilities right."""
-    env = environment()
-    left = env.get_template("figures/bars.svg.j2").render(
-        f=plot["logits"], title=str(words.logits_label()), desc=str(words.logits_label()), color="#1f5fa8",
-        x_label=str(words.class_label()), y_label=str(words.logits_label()), value_format=four_significant)
-    right = env.get_template("figures/bars.svg.j2").render(
-        f=plot["probs"], title=str(words.probs_label()), desc=str(words.probs_label()), color="#d9480f",
-        x_label=str(words.class_label()), y_label=str(words.probs_label()), value_format=four_significant)
-    return env.get_template("figures/pair.svg.j2").render(left=left, right=right, title=str(words.softmax_title()),
-                                                         desc=str(words.softmax_title()), width=2 * plot["logits"].width, height=plot["logits"].height)
 
 
 def solution_json(solution, lang: str) -> str:
@@ -346,41 +371,32 @@ def render_grade_report(summary: dict, lang: str, figures: list[dict] | None = N
                            esc=for_markdown, F=language_module("feedback", "md", lang))
 
 
-def report_svgs(summary: dict, lang: str) -> list[dict]:
-    """Bar charts for the class report: mistakes by count, and each item's correct rate."""
-    from xentlab import figures
-
-    words = language_module("figures", "text", lang)
-    bars = environment().get_template("figures/bars.svg.j2")
-    out = []
-    if summary["mistakes"]:
-        plot = figures.bar_chart([(m["code"], float(m["count"])) for m in summary["mistakes"][:8]])
-        caption = str(words.mistakes_caption(summary["mistakes"])).strip()
-        out.append({"name": "mistakes", "caption": caption, "svg": bars.render(
-            f=plot, title=str(words.mistakes_title()), desc=caption, color="#d9480f", x_label=str(words.code_label()),
-            y_label=str(words.count_label()), value_format=lambda v: f"{v:g}")})
-    plot = figures.bar_chart([(it["item"], 100.0 * it["rate"]) for it in summary["items"]], 0.0, 100.0)
-    caption = str(words.rates_caption(summary["items"])).strip()
-    out.append({"name": "items", "caption": caption, "svg": bars.render(
-        f=plot, title=str(words.rates_title()), desc=caption, color="#1f5fa8", x_label=str(words.item_label()),
-        y_label=str(words.rate_label()), value_format=lambda v: f"{v:.0f}%")})
-    return out
-
-
 def error_text(error, lang: str) -> str:
     """A keyed error's one line in `lang`, from the macro named after its key in
     templates/<lang>/errors.j2. Every string parameter is made safe for a terminal first,
     because it may be text a user typed (a file name, a cell, an answer)."""
+    return message_text(error.key, lang, **error.params)
+
+
+def message_text(key: str, lang: str, limit: int = 80, **params) -> str:
+    """One line in `lang` from templates/<lang>/errors.j2's macro `key` (errors, and the few
+    messages that are not errors: "wrote FILE", notes). String params are made terminal-safe;
+    tuples (lists of choices the program itself offers) are passed as they are."""
     from xentlab.encode import for_terminal
 
     if lang not in LANGS:
         lang = "en"
     module = environment().get_template(f"{lang}/errors.j2").module
-    params = {name: for_terminal(value) if isinstance(value, str) else value for name, value in error.params.items()}
-    return " ".join(str(getattr(module, error.key)(**params)).split())
+    params = {name: for_terminal(value, limit) if isinstance(value, str) else value for name, value in params.items()}
+    text = str(getattr(module, key)(**params))
+    return " ".join(text.split()) if key != "note_prefix" else text
 
 
 def error_prefix(lang: str) -> str:
     """What every error line starts with: `xentlab: error: ` in the user's language."""
     module = environment().get_template(f"{lang if lang in LANGS else 'en'}/errors.j2").module
     return str(module.prefix())
+
+
+# The figures' SVG and plot data live in render_figures (imported last: it uses this module's environment).
+from xentlab.render_figures import report_svgs, solution_plots, solution_svgs  # noqa: E402,F401

@@ -46,8 +46,8 @@ def is_xlsx(path: Path) -> bool:
 def read(path: Path) -> Table:
     """The responses at `path`, by extension: .xlsx through openpyxl, anything else as a CSV."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(key="responses_missing", path=str(path))
+    if not path.is_file():  # say what is wrong: a folder, or nothing at all
+        raise InputError(key="responses_is_directory" if path.is_dir() else "responses_missing", path=str(path))
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InputError(key="responses_too_large", path=str(path), limit=MAX_BYTES)

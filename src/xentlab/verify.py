@@ -69,11 +69,21 @@ def _without_derivatives(expr, ints: tuple[tuple[sp.Symbol, int], ...]):
     return expr.subs({s: sp.Integer(v) for s, v in ints}).doit()
 
 
+@lru_cache(maxsize=4096)
+def _derivative_indices(expr) -> frozenset | None:
+    """The free symbols a derivative in `expr` depends on (None: no derivative to carry out)."""
+    return frozenset(expr.free_symbols) if expr.has(sp.Derivative) else None
+
+
 def evaluate(expr, ints: Mapping[sp.Symbol, int], floats: Mapping) -> complex:
     """Value of a trusted expression at one point (double precision; sums kept exact with fsum).
     A value outside the reals (log of a negative number) raises ValueError: not proved."""
-    key = tuple(sorted(ints.items(), key=lambda item: sp.default_sort_key(item[0])))
-    concrete = _without_derivatives(expr, key)
+    free = _derivative_indices(expr)
+    if free is None:
+        concrete = expr
+    else:  # keyed by the sizes and indices the expression uses, so points that share them share the work
+        key = tuple(sorted(((s, v) for s, v in ints.items() if s in free), key=lambda item: sp.default_sort_key(item[0])))
+        concrete = _without_derivatives(expr, key)
     values = {}
     for variable, value in floats.items():
         name = (variable.base.label, tuple(int(i) for i in variable.indices)) if isinstance(variable, sp.Indexed) else variable

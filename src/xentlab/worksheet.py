@@ -11,17 +11,21 @@ type has no new question left (derive-step and log-rule have only a few dozen), 
 the next type in the cycle that still has one. A log-rule item never shows lines of a derivation that
 a derive-step item on the same sheet asks for, nor the other way round (modules declare this with
 an optional reveals(params)).
+
+The student sheet carries a sheet code in place of the seed (sheet_code): anyone with the seed
+could rebuild the key, so the seed appears only in the teacher's answer key and key.json, which
+map the code back to it.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
+from xentlab import names
 from xentlab.errors import InputError, UsageError
 from xentlab.problems import Answer, problem_type, registry
 
@@ -34,9 +38,10 @@ FORMATS = ("md", "tex")
 VARIANT_KEY = 1000  # variant v's seed comes from rng_for(seed, VARIANT_KEY + v)
 MAX_RESAMPLES = 100
 DEFAULT_SPACE = 4  # lines of answer space under a question in the LaTeX worksheet
-# The teaching order of the default sheet; types added later follow in registry order.
-ORDER = ("ce-single", "ce-compare", "ce-batch", "bce", "sse", "softmax-ce", "softmax-gradient",
-         "token-loss", "inverse", "units", "derive-step", "log-rule")
+# The teaching order of the default sheet (names.PROBLEM_TYPES); types added later follow in registry order.
+ORDER = names.PROBLEM_TYPES
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U to misread
+CODE_WORK = 20_000  # PBKDF2 rounds: ~5 ms per sheet; 2**31 seeds take a CPU ~4 months to try for one code
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,13 @@ class Item:
 
     @property
     def rounded(self) -> str:
-        """A number answer as the sheet asks for it: 3 significant figures."""
-        return significant(self.answer.value) if self.answer.kind == "number" else str(self.answer.value)
+        """A number answer as the sheet asks for it: 3 significant figures, half-up on the exact
+        decimal value where there is one (xentlab.precise)."""
+        if self.answer.kind != "number":
+            return str(self.answer.value)
+        from xentlab.precise import rounded
+
+        return rounded(self.kind, self.params, self.answer.value, 3)
 
     @property
     def letter(self) -> str:
@@ -65,6 +75,24 @@ class Sheet:
     variant: int | None = None
     base_seed: int | None = None
 
+    @cached_property
+    def code(self) -> str:
+        return sheet_code(self.seed, len(self.items), self.types, self.difficulty)
+
+
+@lru_cache(maxsize=256)
+def sheet_code(seed: int, count: int, types: tuple[str, ...], difficulty: int) -> str:
+    """The code printed on the student sheet instead of the seed: 8 characters (XXXX-XXXX) from a
+    slow key-derivation function of everything that makes the sheet, so that a student cannot
+    work back to the seed, while the teacher's key.json maps the code to it."""
+    import hashlib
+
+    material = json.dumps([seed, count, list(types), difficulty]).encode()
+    digest = hashlib.pbkdf2_hmac("sha256", material, b"xentlab sheet code", CODE_WORK)
+    number = int.from_bytes(digest[:5], "big")
+    chars = "".join(CODE_ALPHABET[(number >> shift) & 31] for shift in range(35, -1, -5))
+    return f"{chars[:4]}-{chars[4:]}"
+
 
 # --- options --------------------------------------------------------------------------------
 
@@ -77,19 +105,21 @@ def all_types() -> tuple[str, ...]:
 
 
 def parse_types(text: str | None) -> tuple[str, ...]:
-    """'a,b' → ('a', 'b') in the given order, duplicates dropped; None or '' → every type."""
+    """'a,b' → ('a', 'b') in the given order (old names read as their new ones), duplicates
+    dropped; None or '' → every type."""
     if text is None or not text.strip():
         return all_types()
     chosen: list[str] = []
     for name in (part.strip() for part in text.split(",")):
         if not name:
             continue
-        if name not in registry():
-            raise UsageError(f"unknown problem type '{name}'; valid types: {', '.join(all_types())}")
-        if name not in chosen:
-            chosen.append(name)
+        canonical = names.problem_type(name)
+        if canonical not in registry():
+            raise names.unknown("type", name, all_types(), names.TYPE_ALIASES)
+        if canonical not in chosen:
+            chosen.append(canonical)
     if not chosen:
-        raise UsageError(f"--types is empty; valid types: {', '.join(all_types())}")
+        raise UsageError(key="types_empty", choices=all_types())
     return tuple(chosen)
 
 
@@ -97,13 +127,12 @@ def check_options(count: int, difficulty: int, variants: int | None, fmt: str, l
     from xentlab.render import check_lang
 
     if not 1 <= count <= MAX_COUNT:
-        raise UsageError(f"--count must be between 1 and {MAX_COUNT}, got {count}")
+        raise UsageError(key="out_of_range", option="--count", low=1, high=MAX_COUNT, value=str(count))
     if difficulty not in DIFFICULTIES:
-        raise UsageError(f"--difficulty must be 1, 2 or 3, got {difficulty}")
+        raise UsageError(key="out_of_range", option="--difficulty", low=1, high=3, value=str(difficulty))
     if variants is not None and not 1 <= variants <= MAX_VARIANTS:
-        raise UsageError(f"--variants must be between 1 and {MAX_VARIANTS}, got {variants}")
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+        raise UsageError(key="out_of_range", option="--variants", low=1, high=MAX_VARIANTS, value=str(variants))
+    names.choose("format", fmt, FORMATS)
     check_lang(lang)
 
 
@@ -136,8 +165,7 @@ def build(seed: int, count: int, types: tuple[str, ...], difficulty: int, varian
             if params is not None:
                 break
         else:
-            raise InputError(f"cannot draw {count} different questions from --types {','.join(types)} at difficulty "
-                             f"{difficulty}; ask for fewer, or add types")
+            raise InputError(key="too_few_questions", count=count, types=tuple(types), difficulty=difficulty)
         seen.add(identity(kind, params))
         shown.update({tag: kind for tag in _reveals(kind, params)})
         items.append(Item(index, kind, params, problem_type(kind).answer(params)))
@@ -183,6 +211,7 @@ def key(sheet: Sheet, lang: str, fmt: str) -> dict:
     document: dict[str, Any] = {
         "version": VERSION,
         "seed": sheet.seed,
+        "sheet_code": sheet.code,
         "lang": lang,
         "format": fmt,
         "difficulty": sheet.difficulty,
@@ -233,6 +262,10 @@ class _View:
 
 
 def _views(sheet: Sheet, with_solutions: bool) -> list[_View]:
+    """What the layout sees of each item. The worked solutions (solve, proofs of every line) are
+    built once per sheet: the key and its figures both need them."""
+    if with_solutions and "_solved_views" in sheet.__dict__:
+        return sheet.__dict__["_solved_views"]
     views = []
     for item in sheet.items:
         module = problem_type(item.kind)
@@ -240,6 +273,8 @@ def _views(sheet: Sheet, with_solutions: bool) -> list[_View]:
         extra = module.question_context(item.params) if hasattr(module, "question_context") else {}
         views.append(_View(item.id, item.kind, item.params, item.answer, item.rounded, item.letter,
                            getattr(module, "WORK_SPACE", DEFAULT_SPACE), sol, {**item.params, **extra}))
+    if with_solutions:
+        sheet.__dict__["_solved_views"] = views  # a frozen dataclass may still cache in its __dict__
     return views
 
 
@@ -293,10 +328,11 @@ def answer_figures(sheet: Sheet, lang: str) -> list[tuple[str, str]]:
 
 
 def pdf_id(sheet: Sheet, mode: str, lang: str) -> str:
-    """A fixed PDF /ID for this document (lualatex would derive one from the temporary file's path)."""
+    """A fixed PDF /ID for this document (lualatex would derive one from the temporary file's path).
+    From the sheet code, never the seed: a student's PDF must not give the seed away."""
     import hashlib
 
-    return hashlib.md5(f"xentlab {sheet.seed} {sheet.variant} {mode} {lang}".encode()).hexdigest().upper()
+    return hashlib.md5(f"xentlab {sheet.code} {sheet.variant} {mode} {lang}".encode()).hexdigest().upper()
 
 
 def tidy(text: str, fmt: str = "md") -> str:
@@ -310,13 +346,7 @@ def tidy(text: str, fmt: str = "md") -> str:
 
 
 def significant(value: float, figures: int = 3) -> str:
-    """value rounded to `figures` significant figures, in plain decimal notation (no exponent)."""
-    if value == 0 or not math.isfinite(value):
-        return f"{value:g}"
-    exponent = math.floor(math.log10(abs(value)))
-    decimals = figures - 1 - exponent
-    rounded = round(value, decimals)
-    if rounded != 0 and math.floor(math.log10(abs(rounded))) > exponent:  # 9.996 → 10.0
-        decimals -= 1
-        rounded = round(value, decimals)
-    return f"{rounded:.{max(decimals, 0)}f}"
+    """value rounded half-up to `figures` significant figures, in plain decimal notation."""
+    from xentlab.rounding import round_significant
+
+    return round_significant(value, figures)

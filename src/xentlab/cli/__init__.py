@@ -1,7 +1,7 @@
 """The command line. The only package that touches the filesystem.
 
 One module per command; each registers itself on the group in `_common`. Heavy imports
-(SymPy, NumPy) happen inside commands, so `xentlab --help` and `xentlab list` stay fast.
+(SymPy, NumPy, Jinja) happen inside commands, so `xentlab --help` and `xentlab list` stay fast.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import sys
 import click
 
 from xentlab.cli import check, derive, followup, grade, moodle, notebook, practice, solve, worksheet  # noqa: F401  (registers the commands)
-from xentlab.cli._common import cli
-from xentlab.errors import XentlabError
+from xentlab.cli._common import cli, help_lang
+from xentlab.errors import UsageError, XentlabError
 
 __all__ = ["cli", "main", "message_lang"]
 
@@ -38,23 +38,62 @@ def _say_error(text: str, lang: str) -> None:
     click.echo(error_prefix(lang) + text, err=True)
 
 
+def keyed_usage_error(error: click.UsageError, args: list[str] = ()) -> UsageError:
+    """click's own usage errors (missing option, no such option or command, a value an option
+    needs, an extra argument), as keyed errors, so that they read in the user's language.
+    Anything else keeps click's English words inside a keyed frame."""
+    from xentlab.cli._common import option_name
+
+    named = next((arg for arg in args if arg in cli.commands), None)  # the parser raises some errors without a context
+    command = error.ctx.command_path if error.ctx is not None else "xentlab" + (f" {named}" if named else "")
+    if isinstance(error, click.NoSuchOption):
+        suggestion = error.possibilities[0] if error.possibilities else ""
+        return UsageError(key="no_such_option", option=error.option_name, suggestion=suggestion, command=command)
+    if isinstance(error, click.exceptions.NoSuchCommand):
+        from xentlab.names import suggest
+
+        return UsageError(key="no_such_command", name=error.command_name, suggestion=suggest(error.command_name, cli.commands),
+                          choices=tuple(cli.list_commands(error.ctx)))
+    if isinstance(error, click.MissingParameter):
+        param = error.param
+        if isinstance(param, click.Argument):
+            return UsageError(key="missing_argument", argument=param.human_readable_name, command=command)
+        return UsageError(key="missing_option", option=option_name(param), command=command)
+    if isinstance(error, click.BadOptionUsage) and error.message.endswith("requires an argument."):
+        return UsageError(key="option_needs_value", option=error.option_name, command=command)
+    if error.message.startswith("Got unexpected extra argument"):
+        extra = error.message.split("(", 1)[-1].rstrip(")")
+        return UsageError(key="extra_argument", value=extra, command=command)
+    if isinstance(error, click.BadParameter) and error.param is not None:
+        return UsageError(key="bad_value", option=option_name(error.param), detail=error.format_message(), command=command)
+    return UsageError(key="usage", detail=error.format_message(), command=command)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every error becomes one line on stderr and an exit status, never a traceback."""
     args = list(sys.argv[1:] if argv is None else argv)
     lang = message_lang(args)
+    help_lang["value"] = lang
+    if not args:  # bare `xentlab`: the help, not an error
+        args = ["--help"]
     try:
         cli.main(args=args, prog_name="xentlab", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.exceptions.Abort:
-        click.echo("xentlab: aborted", err=True)
+        from xentlab.render import message_text
+
+        click.echo(message_text("aborted", lang), err=True)
         sys.exit(1)
     except click.UsageError as error:
-        hint = f" (see 'xentlab {error.ctx.command.name} --help')" if error.ctx and error.ctx.command.name != "cli" else ""
-        click.echo(f"xentlab: error: {error.format_message()}{hint}", err=True)
+        from xentlab.render import error_text
+
+        _say_error(error_text(keyed_usage_error(error, args), lang), lang)
         sys.exit(2)
     except click.ClickException as error:
-        click.echo(f"xentlab: error: {error.format_message()}", err=True)
+        from xentlab.render import error_text
+
+        _say_error(error_text(UsageError(key="usage", detail=error.format_message(), command="xentlab"), lang), lang)
         sys.exit(error.exit_code)
     except XentlabError as error:
         if error.key is None:  # not yet keyed: English only (every message a user can meet should be keyed)

@@ -95,7 +95,9 @@ def _verdict(key_path, item_id, kind, expect, answer, overrides, options):
         from xentlab.mistakes import catalogue, expected_value
         from xentlab.solve import solve as validated
 
-        inputs = inputs_from_options(options)
+        from xentlab.solve import prepared
+
+        kind, inputs = prepared(kind, inputs_from_options(options))  # one vocabulary: old names work; a column is a list
         _check_sizes(inputs)
         validated(kind, inputs, steps=False)  # the same validation and error messages as `solve`
         unit = "" if kind == "sse" else UNIT_OF_BASE.get(inputs.base, "")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from xentlab.cli._common import FORCE_OPTION, LANG_OPTION, OUTPUT_OPTION, cli, emit
+from xentlab.cli._common import FORCE_OPTION, INTEGER, LANG_OPTION, OUTPUT_OPTION, cli, emit
 
 
 @cli.command("list")
@@ -23,24 +23,27 @@ def list_kinds(lang: str) -> None:
 
 @cli.command()
 @click.argument("kind")
-@click.option("--classes", type=int, metavar="K", help="Write the sums out term by term for K classes (2–50).")
+@click.option("--batch", is_flag=True, help="cross-entropy only: over a batch of N samples (the sum and the mean).")
+@click.option("--classes", type=INTEGER, metavar="K", help="Write the sums out term by term for K classes (2–50).")
 @click.option("--half", is_flag=True, help="sse only: the ½ variant.")
-@click.option("--format", "fmt", default="md", show_default=True, metavar="md|tex|json|text", help="Output format.")
+@click.option("--format", "fmt", default="md", metavar="md|tex|json|text", help="Output format (default md).")
 @LANG_OPTION
 @OUTPUT_OPTION
 @FORCE_OPTION
-def derive(kind: str, classes: int | None, half: bool, fmt: str, lang: str, output: Path | None, force: bool) -> None:
+def derive(kind: str, batch: bool, classes: int | None, half: bool, fmt: str, lang: str, output: Path | None, force: bool) -> None:
     """Derive KIND step by step; every step is proved before it is printed.
 
-    KIND is one of the kinds `xentlab list` shows, e.g. multiclass.
+    KIND is one of the kinds `xentlab list` shows, e.g. cross-entropy.
     """
+    from xentlab import names
     from xentlab.derivations import check_options
     from xentlab.render import check_format, check_lang
 
-    check_options(kind, classes, half)  # cheap checks first: no SymPy for a typo
+    internal = names.derivation(kind, batch)
+    check_options(internal, classes, half)  # cheap checks first: no SymPy for a typo
     check_format(fmt)
     check_lang(lang)
     from xentlab.derivations import derive as build
     from xentlab.render import render_derivation
 
-    emit(render_derivation(build(kind, classes=classes, half=half), fmt, lang), output, force)
+    emit(render_derivation(build(internal, classes=classes, half=half), fmt, lang), output, force)

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import click
 
-from xentlab.cli._common import FORCE_OPTION, LANG_OPTION, OUTPUT_OPTION, cli, emit
+from xentlab.cli._common import FORCE_OPTION, INTEGER, LANG_OPTION, OUTPUT_OPTION, check_output_file, cli, emit, say
 
 
 @cli.command()
-@click.option("--count", type=int, required=True, metavar="N", help="Number of items (1–200), chosen exactly as `xentlab worksheet` chooses them.")
-@click.option("--seed", type=int, required=True, metavar="S", help="Random seed (≥ 0): the same seed gives the same quiz.")
+@click.option("--count", type=INTEGER, required=True, metavar="N", help="Number of items (1–200), chosen exactly as `xentlab worksheet` chooses them.")
+@click.option("--seed", type=INTEGER, required=True, metavar="S", help="Random seed (≥ 0): the same seed gives the same quiz.")
 @click.option("--types", metavar="a,b,…", help="Problem types to use, comma-separated, cycled in this order (default: all).")
-@click.option("--difficulty", type=int, default=2, show_default=True, metavar="1|2|3", help="Scales K, N and how much is given.")
+@click.option("--difficulty", type=INTEGER, default=2, metavar="1|2|3", help="Scales K, N and how much is given (default 2).")
 @LANG_OPTION
-@click.option("--variants", type=int, metavar="V", help="V variants of each item (1–100), seeded as worksheet's variants, in the item's category.")
+@click.option("--variants", type=INTEGER, metavar="V", help="V variants of each item (1–100), seeded as worksheet's variants, in the item's category.")
 @OUTPUT_OPTION
 @FORCE_OPTION
 def moodle(count: int, seed: int, types: str | None, difficulty: int, lang: str, variants: int | None, output: Path | None, force: bool) -> None:
@@ -31,11 +31,13 @@ def moodle(count: int, seed: int, types: str | None, difficulty: int, lang: str,
 
     ws.check_options(count, difficulty, variants, "md", lang)
     if seed < 0:
-        raise UsageError(f"--seed must be 0 or more, got {seed}")
+        raise UsageError(key="seed_negative", value=str(seed))
     chosen = ws.parse_types(types)
-    if output is not None and output.exists() and not force:  # before the slow part; write_text checks again
-        raise OutputExistsError(f"{output} already exists; use --force to overwrite it")
+    if output is not None:
+        check_output_file(output)
+        if output.exists() and not force:  # before the slow part; write_text checks again
+            raise OutputExistsError(key="output_exists", path=str(output))
     quiz = quiz_export.build(seed, count, chosen, difficulty, variants, lang)
-    for note in quiz.notes:
-        click.echo(f"xentlab: note: {note}", err=True)
+    for key, params in quiz.notes:
+        click.echo(say("note_prefix") + say(key, **params), err=True)
     emit(quiz_export.render_quiz(quiz), output, force)

@@ -8,22 +8,22 @@ from pathlib import Path
 
 import click
 
-from xentlab.cli._common import LANG_OPTION, cli
+from xentlab.cli._common import INTEGER, LANG_OPTION, cli, say
 from xentlab.errors import XentlabError
 
 TEX_PACKAGES = "texlive-luatex texlive-lang-japanese texlive-latex-recommended texlive-pictures latexmk"
 
 
 @cli.command()
-@click.option("--count", type=int, required=True, metavar="N", help="Number of questions (1–200).")
-@click.option("--seed", type=int, required=True, metavar="S", help="Random seed (≥ 0): the same seed gives the same sheet.")
+@click.option("--count", type=INTEGER, required=True, metavar="N", help="Number of questions (1–200).")
+@click.option("--seed", type=INTEGER, required=True, metavar="S", help="Random seed (≥ 0): the same seed gives the same sheet.")
 @click.option("--types", metavar="a,b,…", help="Problem types to use, comma-separated, cycled in this order (default: all).")
-@click.option("--difficulty", type=int, default=2, show_default=True, metavar="1|2|3", help="Scales K, N and how much is given.")
-@click.option("--format", "fmt", default="md", show_default=True, metavar="md|tex", help="Output format.")
+@click.option("--difficulty", type=INTEGER, default=2, metavar="1|2|3", help="Scales K, N and how much is given (default 2).")
+@click.option("--format", "fmt", default="md", metavar="md|tex", help="Output format (default md).")
 @LANG_OPTION
 @click.option("--pdf", is_flag=True, help="Also compile each .tex to PDF with lualatex (needs --format tex).")
-@click.option("--variants", type=int, metavar="V", help="Write V student variants to DIR/variant-01/ … (1–100), each with its own seed and key.")
-@click.option("-o", "--output", "directory", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory to write into.")
+@click.option("--variants", type=INTEGER, metavar="V", help="Write V student variants to DIR/variant-01/ … (1–100), each with its own seed and key.")
+@click.option("-o", "--output", "directory", required=True, metavar="DIR", type=click.Path(path_type=Path), help="Directory to write into.")
 @click.option("--force", is_flag=True, help="Write into a non-empty directory, replacing the files of the same name.")
 def worksheet(count: int, seed: int, types: str | None, difficulty: int, fmt: str, lang: str, pdf: bool,
               variants: int | None, directory: Path, force: bool) -> None:
@@ -39,16 +39,18 @@ def worksheet(count: int, seed: int, types: str | None, difficulty: int, fmt: st
 
     ws.check_options(count, difficulty, variants, fmt, lang)
     if seed < 0:
-        raise UsageError(f"--seed must be 0 or more, got {seed}")
+        raise UsageError(key="seed_negative", value=str(seed))
     chosen = ws.parse_types(types)
     if pdf and fmt != "tex":
-        raise UsageError("--pdf needs --format tex")
+        raise UsageError(key="pdf_needs_tex")
     if pdf and shutil.which("lualatex") is None:
-        raise ToolMissingError(f"--pdf needs lualatex, which is not installed; install it with: apt-get install {TEX_PACKAGES}")
+        raise ToolMissingError(key="lualatex_missing", packages=tuple(TEX_PACKAGES.split()))
+    if directory.suffix.lower() in (".md", ".tex", ".pdf", ".json") and not directory.is_dir():
+        raise UsageError(key="output_wants_directory", path=str(directory))  # -o sheet.md: a file name, not a folder
     if directory.exists() and not directory.is_dir():
-        raise OutputExistsError(f"{directory} exists and is not a directory")
+        raise OutputExistsError(key="output_not_directory", path=str(directory))
     if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise OutputExistsError(f"{directory} is not empty; use --force to replace the files in it")
+        raise OutputExistsError(key="directory_not_empty", path=str(directory))
 
     sheets = [(Path("."), seed, None)] if variants is None else [
         (Path(f"variant-{v:02d}"), ws.variant_seed(seed, v), v) for v in range(1, variants + 1)]
@@ -78,7 +80,7 @@ def worksheet(count: int, seed: int, types: str | None, difficulty: int, fmt: st
     from xentlab.files import write_tree
 
     write_tree(directory, files, force=force)  # built whole beside DIR, swapped in by one rename, under a lock
-    click.echo(f"wrote {len(files)} files to {directory}", err=True)
+    click.echo(say("wrote_files", count=len(files), directory=str(directory)), err=True)
 
 
 def _compile_pdfs(sources: list[bytes]) -> list[bytes]:
@@ -107,5 +109,5 @@ def _compile_pdf(source: bytes) -> bytes:
         if proc.returncode != 0 or not pdf.is_file():
             log = (Path(tmp) / "doc.log").read_text(encoding="utf-8", errors="replace") if (Path(tmp) / "doc.log").is_file() else proc.stdout
             first = next((line for line in log.splitlines() if line.startswith("!")), f"exit status {proc.returncode}")
-            raise XentlabError(f"lualatex could not compile the worksheet: {first.strip()}")
+            raise XentlabError(key="latex_failed", line=first.strip())
         return pdf.read_bytes()

@@ -25,15 +25,20 @@ MAX_CLASSES = 50
 
 
 def check_options(kind: str, classes: int | None, half: bool) -> None:
+    """`kind` is an internal id (KINDS); messages name it as the user does (names.derivation_name)."""
+    from xentlab import names
+
     if kind not in KINDS:
-        raise UsageError(f"unknown kind '{kind}'; choose one of: {', '.join(KINDS)}")
+        raise names.unknown("kind", kind, names.LOSSES, names.DERIVE_ALIASES)
     if classes is not None:
         if kind not in WRITTEN_OUT:
-            raise UsageError(f"--classes applies to: {', '.join(WRITTEN_OUT)} (not '{kind}')")
+            raise UsageError(key="option_not_here", option="--classes", name=names.derivation_name(kind),
+                             allowed=tuple(names.derivation_name(k) for k in WRITTEN_OUT))
         if not 2 <= classes <= MAX_CLASSES:
-            raise UsageError(f"--classes must be between 2 and {MAX_CLASSES}, got {classes}")
+            raise UsageError(key="out_of_range", option="--classes", low=2, high=MAX_CLASSES, value=str(classes))
     if half and kind not in HALF:
-        raise UsageError(f"--half applies to: {', '.join(HALF)} (not '{kind}')")
+        raise UsageError(key="option_not_here", option="--half", name=names.derivation_name(kind),
+                         allowed=tuple(names.derivation_name(k) for k in HALF))
 
 
 @lru_cache(maxsize=64)

@@ -25,7 +25,7 @@ from functools import lru_cache
 from importlib import import_module
 from types import ModuleType
 
-from xentlab.errors import InputError, UsageError
+from xentlab.errors import InputError
 
 DEFAULT_TOLERANCE = {"rtol": 0.005, "atol": 0.0, "sig_figs": 3}
 
@@ -66,9 +66,26 @@ class Mistake:
     value: float
 
 
+class _Registry(dict):
+    """Problem types by canonical id; an old id (bce, softmax-ce) finds its type too, so keys
+    written before the rename keep working. Iterating gives the canonical ids only."""
+
+    def __missing__(self, kind):
+        from xentlab.names import TYPE_ALIASES
+
+        if kind in TYPE_ALIASES:
+            return self[TYPE_ALIASES[kind]]
+        raise KeyError(kind)
+
+    def __contains__(self, kind) -> bool:
+        from xentlab.names import TYPE_ALIASES
+
+        return dict.__contains__(self, kind) or dict.__contains__(self, TYPE_ALIASES.get(kind, ""))
+
+
 @lru_cache(maxsize=1)
 def registry() -> dict[str, ModuleType]:
-    modules = {}
+    modules = _Registry()
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         if info.name.startswith("_"):
             continue
@@ -78,7 +95,10 @@ def registry() -> dict[str, ModuleType]:
 
 
 def problem_type(kind: str) -> ModuleType:
+    """The module of problem type `kind` (its id, or an old alias of it)."""
+    from xentlab import names
+
     types = registry()
     if kind not in types:
-        raise UsageError(f"unknown problem type '{kind}'; choose from: {', '.join(types)}")
+        raise names.unknown("type", kind, tuple(types), names.TYPE_ALIASES)
     return types[kind]

@@ -1,4 +1,4 @@
-"""bce: binary cross-entropy (seed 001's calculator examples: y = 0.8, t = 1).
+"""binary-cross-entropy (old id: bce): binary cross-entropy (seed 001's calculator examples: y = 0.8, t = 1).
 
 Difficulty 1: one sample with t = 1; 2: one sample, t = 0 or 1; 3: the mean over N = 3
 samples with both labels present. y is a 2-decimal probability in [0.05, 0.95], never 0.5.
@@ -10,7 +10,7 @@ import numpy as np
 
 from xentlab.problems import _common
 
-KIND = "bce"
+KIND = "binary-cross-entropy"
 
 
 def sample(rng: np.random.Generator, difficulty: int) -> dict:

@@ -88,6 +88,7 @@ def solution(params: dict) -> dict:
 
     import sympy as sp
 
+    from xentlab import proved
     from xentlab.worked import sig
 
     a = solve("cross-entropy", _inputs(params["y_a"], params["true_class"]))
@@ -101,8 +102,7 @@ def solution(params: dict) -> dict:
         "lhs_b": e_b,
         "value": value,
         "better": "A" if a.value < b.value else "B",
-        "difference": (sp.Add(e_a, sp.Mul(-1, e_b, evaluate=False), evaluate=False),
-                       sp.Add(sig(a.value), sp.Mul(-1, sig(b.value), evaluate=False), evaluate=False),
-                       sig(value)),
+        "difference": [proved.value(e_a - e_b, sp.Add(sig(a.value), sp.Mul(-1, sig(b.value), evaluate=False), evaluate=False), value),
+                       proved.value(e_a - e_b, sig(value), value)],
         "derivations": [derive("multiclass", classes=len(params["y_a"]))],
     }

@@ -51,25 +51,31 @@ def mistakes(params: dict):
 
 
 def solution(params: dict) -> dict:
-    """E = −log y_c from the derivation's one-hot step, then solved for y_c."""
+    """E = −log y_c from the derivation's one-hot step, then solved for y_c: each rearrangement
+    proved at random y_c (with E = −log y_c), each number proved against the answer."""
     import sympy as sp
 
+    from xentlab import proved
     from xentlab.derivations import derive
-    from xentlab.notation import E, c, numeral, y
-    from xentlab.worked import sig
+    from xentlab.notation import E, c, y
+    from xentlab.verify import Domain
+    from xentlab.worked import exact, sig
 
     d = derive("multiclass")
     one_hot = next(step for step in d.steps if step.rule == "one_hot")
     value = probability(params)
     minus_e = sp.Mul(-1, E, evaluate=False)
+    domain = Domain(sizes={}, sample=lambda rng, sizes, assume: {c: 1, y[1]: float(rng.uniform(0.01, 0.99))})
+    given = {E: one_hot.expr}
     return {
         "derivations": [d],
-        "formula": (one_hot.lhs, one_hot.expr),
+        "formula": proved.step(one_hot),
         "lines": [
-            (sp.log(y[c], evaluate=False), minus_e),
-            (y[c], sp.exp(minus_e, evaluate=False)),
-            (y[c], sp.exp(sp.Mul(-1, numeral(params["loss"]), evaluate=False), evaluate=False)),
-            (y[c], sig(value)),
+            proved.identity(sp.log(y[c], evaluate=False), minus_e, domain, given),
+            proved.identity(y[c], sp.exp(minus_e, evaluate=False), domain, given),
+            proved.value(y[c], sp.exp(sp.Mul(-1, exact(params["loss"]), evaluate=False), evaluate=False), value),
+            proved.value(y[c], sig(value), value),
         ],
+        "check": proved.agree(sp.Mul(-1, sp.log(sig(value), evaluate=False), evaluate=False), sig(params["loss"])),
         "value": value,
     }

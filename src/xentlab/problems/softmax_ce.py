@@ -1,4 +1,4 @@
-"""softmax-ce: logits → softmax probabilities → the cross-entropy for the true class.
+"""softmax-cross-entropy (old id: softmax-ce): logits → softmax probabilities → the cross-entropy for the true class.
 
 Difficulty 1: K = 3 whole-number logits; 2: K = 3 or 4, one decimal; 3: K = 4 or 5, one
 decimal in [−4, 4]. Logits are distinct.
@@ -11,7 +11,7 @@ import numpy as np
 from xentlab.problems._logits import sample_logits
 from xentlab.problems import _common
 
-KIND = "softmax-ce"
+KIND = "softmax-cross-entropy"
 WORK_SPACE = 6  # lines of answer space in the LaTeX worksheet
 
 

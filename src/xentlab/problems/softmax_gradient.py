@@ -61,10 +61,11 @@ def solution(params: dict) -> dict:
     """The derived gradient and softmax, the softmax table, and y_j − t_j with the numbers."""
     import sympy as sp
 
-    from xentlab import kernels
+    from xentlab import kernels, proved
     from xentlab.derivations import derive
     from xentlab.notation import E, t, y, z
-    from xentlab.worked import sig
+    from xentlab.notation import j as index
+    from xentlab.worked import fixed, sig
 
     d = derive("softmax-gradient")
     z_values = np.array(params["logits"], dtype=float)
@@ -78,14 +79,14 @@ def solution(params: dict) -> dict:
     return {
         "derivation": d,
         "derivations": [d],
-        "softmax": (d.steps[0].lhs, d.steps[0].expr),
-        "gradient": (d.result_step.lhs, d.result),
+        "softmax": proved.step(d.steps[0]),
+        "gradient": proved.step(d.result_step),
         "table": rows,
         "normaliser": float(np.exp(z_values).sum()),
         "lines": [
-            (lhs, sp.Add(y[j], sp.Mul(-1, t[j], evaluate=False), evaluate=False)),
-            (lhs, sp.Add(sig(float(probs[j - 1])), sp.Mul(-1, sp.Integer(t_j), evaluate=False), evaluate=False)),
-            (lhs, sig(value)),
+            proved.instance(d.result_step, {index: j}),  # the proved result, for this j
+            proved.value(lhs, sp.Add(fixed(float(probs[j - 1])), sp.Mul(-1, sp.Integer(t_j), evaluate=False), evaluate=False), value),
+            proved.value(lhs, sig(value), value),
         ],
         "t_j": t_j,
         "value": value,

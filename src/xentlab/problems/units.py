@@ -95,21 +95,45 @@ def conversion(source: str, target: str, amount):
     return factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False)
 
 
-def solution(params: dict) -> dict:
+SYMBOL = {"nats": "nat", "bits": "bit", "decimal": "Hart"}  # the unit symbols (IEC 80000-13) in E_nat, E_bit, E_Hart
+
+
+def loss_symbol(unit: str):
+    """E in a unit, named by the unit's symbol, as the text names the unit (ナット, ビット, ハートレー)."""
     import sympy as sp
 
-    from xentlab.notation import log_base, numeral
-    from xentlab.worked import sig
+    return sp.Symbol(f"E_{SYMBOL[unit]}", real=True)
+
+
+def solution(params: dict) -> dict:
+    """The change of base and the conversion, each line proved: the symbolic ones at random
+    probabilities p (with E in each unit = −log p in that unit's base), the numeric ones against the answer."""
+    import sympy as sp
+
+    from xentlab import proved
+    from xentlab.notation import log_base
+    from xentlab.verify import Domain
+    from xentlab.worked import exact, sig
 
     source, target = params["from"], params["to"]
     x = sp.Symbol("x", positive=True)
-    e_from, e_to = sp.Symbol(f"E_{source}"), sp.Symbol(f"E_{target}")
+    e_from, e_to = loss_symbol(source), loss_symbol(target)
     value = convert(params["value"], source, target)
     non_natural = [u for u in (source, target) if u != "nats"]
+    domain = Domain(sizes={}, sample=lambda rng, sizes, assume: {x: float(rng.uniform(0.01, 0.99))})
+
+    def minus_log(unit):
+        return sp.Mul(-1, sp.log(x) if unit == "nats" else sp.log(x) / sp.log(BASE[unit]), evaluate=False)
+
+    given = {e_from: minus_log(source), e_to: minus_log(target)}
     return {
-        "change_of_base": [(log_base(x, sp.Integer(BASE[u])), sp.Mul(sp.log(x, evaluate=False), sp.Pow(_log_of_base(u), -1, evaluate=False), evaluate=False)) for u in non_natural],
-        "lines": [(e_to, conversion(source, target, e_from)), (e_to, conversion(source, target, numeral(params["value"]))), (e_to, sig(value))],
-        "logs": [(_log_of_base(u), sig(LN[u])) for u in non_natural],
+        "change_of_base": [proved.identity(log_base(x, sp.Integer(BASE[u])),
+                                           sp.Mul(sp.log(x, evaluate=False), sp.Pow(_log_of_base(u), -1, evaluate=False), evaluate=False), domain)
+                           for u in non_natural],
+        "lines": [proved.identity(e_to, conversion(source, target, e_from), domain, given),
+                  proved.value(e_to, conversion(source, target, exact(params["value"])), value),
+                  proved.value(e_to, sig(value), value)],
+        "logs": [proved.value(_log_of_base(u), sig(LN[u]), LN[u]) for u in non_natural],
         "value": value,
         "derivations": [],
     }

@@ -1,0 +1,145 @@
+"""What a teacher hands out without editing: every document in both languages and every format
+(derivations, worked solutions, worksheets and keys over many seeds and all difficulties, the
+Moodle quiz, figures) is free of words and patterns that do not belong there, and every Japanese
+text reads as a Japanese teacher writes it. The documents come from tests/documents.py."""
+
+import re
+
+import pytest
+
+from documents import documents
+
+# (pattern, why it must never appear)
+FORBIDDEN = [
+    (r"seed article|シード記事|\bseed 0\d\d\b|シード 0\d\d", "the seed articles are the authors' sources, not the students'"),
+    (r"IndexedBase|\bSymbol\(|\bIndexed\(|\bInterval\(|\bSum\(|\bProduct\(|log_base\(|\bMul\(|\bAdd\(|\bPow\(", "a SymPy name"),
+    (r"サイコロ|\bdice\b", "the multiclass intro promised a dice example that is not there"),
+    (r"出力を[^。]*採点", "a network does not grade its outputs"),
+    (r"E_\{?(nats|bits|decimal)", "units are named nat, bit, Hart, as the text names them"),
+    (r"N\s*-\s*\\frac|N·−", "N times −(1/N)… reads as N minus"),
+    (r"y_\{?1\}?, …, y_\{?2\}?|t_\{?1\}?, …, t_\{?2\}?", "K = 2 listed as y_1, …, y_2"),
+    (r"\bNone\b|\bnan\b|\bTrue\b|\bFalse\b", "a Python value leaked into a document"),
+    (r"\{\{ |\{%|%\}| \}\}", "Jinja left unrendered"),
+    (r"\t", "a tab (table cells are joined by tabs inside the templates)"),
+    (r"クラス 0\b|\bclass 0\b|\bclasses 0\b", "classes are numbered from 1 in every text a person reads"),
+]
+STUDENT_FORBIDDEN = [
+    (r"シード|\bseed\b", "the student sheet carries the sheet code, never the seed"),
+    (r"`\*`|\\texttt\{\*\}|log\( \)", "students write textbook notation, not * and log( )"),
+]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_no_forbidden_word_in_any_document(lang):
+    found = []
+    for name, text in documents(lang).items():
+        rules = FORBIDDEN + (STUDENT_FORBIDDEN if name.startswith("worksheet") else [])
+        for pattern, why in rules:
+            for match in re.finditer(pattern, text):
+                found.append(f"{name}: {why}: …{text[max(0, match.start() - 40):match.end() + 40]}…")
+    assert not found, "\n".join(found[:20])
+    assert len(documents(lang)) > 250
+
+
+def test_the_student_sheet_names_its_code_and_the_key_maps_it_to_the_seed():
+    from xentlab import worksheet as ws
+
+    sheet = ws.build(112, 12, ws.all_types(), 1)
+    student, answers = ws.render(sheet, "md", "ja")
+    key = ws.key(sheet, "ja", "md")
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", key["sheet_code"]) and key["seed"] == 112
+    assert key["sheet_code"] in student and "112" not in student.split("\n", 3)[2]
+    assert key["sheet_code"] in answers and "シード 112" in answers
+    # a different sheet has a different code; the same arguments the same code
+    assert ws.build(113, 12, ws.all_types(), 1).code != sheet.code == ws.build(112, 12, ws.all_types(), 1).code
+
+
+def test_en_tex_prose_has_no_straight_double_quotes():
+    """LaTeX sets "yes" as ”yes” (two closing quotes); the templates write “yes”."""
+    for name, text in documents("en").items():
+        if not name.endswith("tex"):
+            continue
+        prose = re.sub(r"\\\[.*?\\\]|\\\(.*?\\\)|\\texttt\{[^}]*\}|\\addplot.*", "", text, flags=re.S)
+        assert '"' not in prose, name
+
+
+# --- Japanese as a teacher writes it ---------------------------------------------------------
+
+JA = r"[\u3040-\u30ff\u3400-\u9fff\u3000-\u303f\uff00-\uffef]"
+STYLE = [
+    ("ASCII punctuation after Japanese (use 、。：（）)", JA + r"[,.:;!?]"),
+    ("ASCII punctuation before Japanese", r"[,.:;!?]" + JA),
+    ("an ASCII bracket around Japanese", r"\(" + JA + r"|" + JA + r"\)"),
+    ("a double space in prose", r"\S {2,}\S"),
+    ("a space before 。 or 、", r" [。、]"),
+    ("a space after 。 or 、 (Japanese sentences follow each other without one)", r"[。、] +\S"),
+    ("an ASCII period or colon after a formula in Japanese prose", r"MATH[.,:;](?!\d)"),
+    ("half-width kana", r"[\uff61-\uff9f]"),
+    ("full-width = or + beside ASCII math (write the math as math)", r"[A-Za-z0-9]\s*[＝＋]|[＝＋]\s*[A-Za-z0-9]"),
+]
+# Proper nouns and the names of functions that Japanese technical prose keeps as they are.
+ALLOWED_WORDS = {"log", "exp", "ln", "PPL", "SymPy", "NumPy", "PyTorch", "Keras", "Moodle", "xentlab", "CSV", "KL"}
+RULE_IDS = {"likelihood", "take_log", "log_product_to_sum", "log_power", "negate", "one_hot", "mean", "softmax",
+            "log_quotient", "log_exp", "substitute", "distribute", "sum_to_one", "differentiate", "substitute_softmax",
+            "token_cross_entropy", "perplexity", "log_sum_to_product", "exp_log_power", "sse_definition", "half_cancels",
+            "cross_entropy", "add_subtract", "log_quotient_reverse"}
+
+
+def prose(name: str, text: str) -> str:
+    """The prose of a document: math, code, markup, tables and figure source taken out."""
+    if name.endswith("svg") or name.startswith("moodle"):
+        import html
+
+        text = re.sub(r"<path[^>]*>|<!\[CDATA\[|\]\]>", "", text)
+        text = html.unescape(re.sub(r"<[^>]+>", "\n", text))
+    if "\\begin{document}" in text:  # LaTeX: the preamble and the figures' source are not prose
+        text = text[text.index("\\begin{document}"):]
+        text = re.sub(r"\\begin\{tikzpicture\}.*?\\end\{tikzpicture\}", "", text, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$|\\\[.*?\\\]", "\nMATH\n", text, flags=re.S)
+    text = re.sub(r"\$[^$\n]*\$|\\\(.*?\\\)", "MATH", text, flags=re.S)
+    text = re.sub(r"`[^`\n]*`|\\texttt\{[^}]*\}", "CODE", text)
+    text = re.sub(r"\\(color|vspace|rule)\{[^}]*\}(\{[^}]*\})?", "", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)  # Markdown link targets (file names)
+    if name.startswith("help"):  # --help: the option column is padded with spaces by the formatter, not prose
+        text = "\n".join(re.sub(r"(\S) {2,}(\S)", r"\1 \2", line.strip()) for line in text.splitlines())
+    keep = []
+    for line in text.splitlines():
+        if re.match(r"\s*\|", line) or line.startswith("    ") or re.search(r"\\(begin|end|addplot|node|draw|hline)|&|\\\\$", line) \
+                or (line.startswith("\\") and not re.search(JA, line)):  # a table row or a layout command, not prose
+            continue  # a table row, an indented formula or table of the text format, figure or table source
+        keep.append(re.sub(r"（[　 ]+）", "（）", line))  # the answer blank of a choice is a full-width space on purpose
+    return "\n".join(keep)
+
+
+def test_japanese_style_in_every_ja_document():
+    found = []
+    for name, text in documents("ja").items():
+        body = prose(name, text)
+        for why, pattern in STYLE:
+            for match in re.finditer(pattern, body):
+                found.append(f"{name}: {why}: …{body[max(0, match.start() - 30):match.end() + 30]}…")
+    assert not found, "\n".join(found[:20])
+
+
+SLIPS = [  # what the issue found in Japanese output, each caught by a rule above
+    ("md", "$E = 0.2587$."), ("text", "公式:"), ("text", "答え: 損失"), ("md", "平均です。 バッチの損失は"),
+    ("md", "$k$ ＝ $j$ の項"), ("md", "損失は  無限大"), ("md", "(自然対数)"), ("md", "ﾅｯﾄ"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "slip"), SLIPS, ids=[s for _, s in SLIPS])
+def test_the_style_rules_catch_the_slips_the_issue_found(fmt, slip):
+    body = prose(f"x {fmt}", slip)
+    assert any(re.search(pattern, body) for _, pattern in STYLE), body
+
+
+def test_no_english_words_or_rule_ids_in_ja_prose():
+    found = []
+    for name, text in documents("ja").items():
+        if name.endswith(("text", "svg")) or name.startswith("moodle"):
+            continue  # the text format has no markup to tell code from prose; figures are checked by their captions
+        for word in re.findall(r"(?<![\\\w-])[A-Za-z]{2,}(?![\w-])", prose(name, text)):
+            if word not in ALLOWED_WORDS | {"MATH", "CODE"} and not word.startswith(("text", "small", "quad", "bf", "section")):
+                found.append(f"{name}: {word}")
+        assert not any(re.search(rf"(?<![\w`{{]){rule}(?![\w`}}])", prose(name, text)) for rule in RULE_IDS - {"softmax", "mean", "perplexity"}), name
+    assert not found, sorted(set(found))[:30]
