@@ -63,7 +63,7 @@ def solution(params: dict) -> dict:
 
     from xentlab import kernels, proved
     from xentlab.derivations import derive
-    from xentlab.notation import E, t, y, z
+    from xentlab.notation import E, z
     from xentlab.notation import j as index
     from xentlab.worked import fixed, sig
 
