@@ -78,7 +78,7 @@ def value(kind: str, p: dict, mis: frozenset[str]):
         rows = p["y"]
         losses = [_loss(row[_class(label, len(row), mis) - 1], mis) for row, label in zip(rows, p["labels"])]
         return _reduce(losses, p["reduction"], mis)
-    if kind == "bce":
+    if kind == "binary-cross-entropy":
         losses = []
         for y, t in zip(p["y"], p["t"]):
             inside = t * _log(mis)(y) + (0 if "complement" in mis else (1 - t) * _log(mis)(1 - y))
@@ -87,7 +87,7 @@ def value(kind: str, p: dict, mis: frozenset[str]):
     if kind == "sse":
         total = math.fsum((y - t) ** 2 for y, t in zip(p["y"], p["t"]))
         return total / 2 if p["half"] else total
-    if kind == "softmax-ce":
+    if kind == "softmax-cross-entropy":
         probs = _softmax(p["logits"])
         return _loss(probs[_class(p["true_class"], len(probs), mis) - 1], mis)
     if kind == "softmax-gradient":
@@ -130,10 +130,10 @@ def answer(kind: str, p: dict, mis: frozenset[str]) -> str:
 
 # --- every single mistake, computed independently, for checking that an item can show it ------------
 
-LOG_KINDS = ("ce-single", "ce-compare", "ce-batch", "bce", "softmax-ce", "token-loss", "inverse", "units")
+LOG_KINDS = ("ce-single", "ce-compare", "ce-batch", "binary-cross-entropy", "softmax-cross-entropy", "token-loss", "inverse", "units")
 ORACLE_CODES = ("log_base_10", "log_base_2", "sign_dropped", "sum_not_mean", "mean_not_sum", "missing_complement", "wrong_class",
                 "percent_scale", "probability_not_loss", "sse_instead_of_ce", "gradient_sign", "half_missing", "half_extra",
-                "conversion_inverted")
+                "conversion_inverted", "complement_swapped")
 
 
 def _mean(values):
@@ -157,31 +157,37 @@ def mistake_values(kind: str, p: dict, code: str) -> list[float] | None:
             return [2.0 ** -p["loss"]]
         scaled = [v / math.log(2) for v in _natural_parts(kind, p)]
         return [math.exp(scaled[0]) if kind == "token-loss" and p["ask"] == "perplexity" else scaled[0]]
+    if code == "wrong_class" and kind == "ce-batch":
+        return _batch_wrong_classes(p)
     if code == "wrong_class":
-        probs = p["y"] if kind == "ce-single" else _softmax(p["logits"]) if kind == "softmax-ce" else None
+        probs = p["y"] if kind == "ce-single" else _softmax(p["logits"]) if kind == "softmax-cross-entropy" else None
         return None if probs is None else [-math.log(q) for k, q in enumerate(probs, start=1) if k != p["true_class"]]
+    if code == "complement_swapped" and kind == "binary-cross-entropy":
+        # y where 1 − y belongs (−[t log(1 − y) + (1 − t) log y]), or −log y whatever t is
+        swapped = [_mean([-(t * math.log(1 - y) + (1 - t) * math.log(y)) for y, t in zip(p["y"], p["t"])])]
+        return swapped + ([_mean([-math.log(y) for y in p["y"]])] if 0 in p["t"] else [])  # at t = 1 that is right
     if code == "mean_not_sum" and kind == "ce-batch" and p["reduction"] == "sum":
         return [right / len(p["y"])]
     if code == "probability_not_loss":
-        if kind in ("ce-single", "softmax-ce"):
+        if kind in ("ce-single", "softmax-cross-entropy"):
             probs = p["y"] if kind == "ce-single" else _softmax(p["logits"])
             return [probs[p["true_class"] - 1]]
         if kind == "ce-batch":
             return [_reduce([row[label - 1] for row, label in zip(p["y"], p["labels"])], p["reduction"], ())]
-        if kind == "bce":
+        if kind == "binary-cross-entropy":
             return [_mean([t * y + (1 - t) * (1 - y) for y, t in zip(p["y"], p["t"])])]
         if kind == "ce-compare":
             return [p["y_a"][p["true_class"] - 1] - p["y_b"][p["true_class"] - 1]]
         if kind == "token-loss" and p["ask"] == "loss":
             return [_mean(p["p"])]
     if code == "sse_instead_of_ce":
-        if kind in ("ce-single", "softmax-ce"):
+        if kind in ("ce-single", "softmax-cross-entropy"):
             probs = p["y"] if kind == "ce-single" else _softmax(p["logits"])
             return [math.fsum((q - (k == p["true_class"])) ** 2 for k, q in enumerate(probs, start=1))]
         if kind == "ce-batch":
             return [_reduce([math.fsum((q - (k == label)) ** 2 for k, q in enumerate(row, start=1)) for row, label in zip(p["y"], p["labels"])],
                             p["reduction"], ())]
-        if kind == "bce":
+        if kind == "binary-cross-entropy":
             return [_mean([(y - t) ** 2 for y, t in zip(p["y"], p["t"])])]
     if code == "gradient_sign" and kind == "softmax-gradient":
         return [-right]
@@ -191,6 +197,28 @@ def mistake_values(kind: str, p: dict, code: str) -> list[float] | None:
         ln = {"nats": 1.0, "bits": math.log(2), "decimal": math.log(10)}
         return [p["value"] * ln[p["to"]] / ln[p["from"]]]
     return None
+
+
+def _batch_wrong_classes(p: dict) -> list[float]:
+    """A batch read with the wrong class: every label shifted by one, every sample's argmax class,
+    or one sample's label replaced by its argmax or a neighbour (labels in the key count from 1)."""
+    rows, labels = p["y"], p["labels"]
+    right = [-math.log(row[label - 1]) for row, label in zip(rows, labels)]
+    argmax = [max(range(len(row)), key=lambda k: (row[k], -k)) + 1 for row in rows]
+    choices = []
+    for shift in (1, -1):
+        if all(1 <= label + shift <= len(row) for row, label in zip(rows, labels)):
+            choices.append([row[label + shift - 1] for row, label in zip(rows, labels)])
+    if argmax != list(labels):
+        choices.append([row[c - 1] for row, c in zip(rows, argmax)])
+    values = [_reduce([-math.log(q) for q in chosen], p["reduction"], ()) for chosen in choices]
+    for i, (row, label) in enumerate(zip(rows, labels)):
+        for c in {argmax[i], label + 1, label - 1}:
+            if c != label and 1 <= c <= len(row):
+                one = list(right)
+                one[i] = -math.log(row[c - 1])
+                values.append(_reduce(one, p["reduction"], ()))
+    return values
 
 
 def _natural_parts(kind: str, p: dict) -> list[float]:
@@ -252,6 +280,9 @@ def assert_discriminates(entry: dict) -> int:
         values = mistake_values(kind, p, code)
         if values is None:
             continue
+        if len(values) > 1:  # several readings of one mistake (which class, which sample): one that gives
+            values = [v for v in values if apart(v, right)]  # the right answer anyway is no mistake here
+            assert values, (code, entry)
         others = [w for c in ORACLE_CODES if c != code for w in (mistake_values(kind, p, c) or [])]
         for v in values:
             assert apart(v, right), (code, v, right, entry)

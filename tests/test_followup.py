@@ -170,7 +170,7 @@ def test_hostile_student_names_stay_data(tmp_path):
     assert len(folders) == 6 and "田中" in folders and all("/" not in f and not f.startswith(".") for f in folders)
     assert not (tmp_path / "etc").exists()
     index = (tmp_path / "out" / "followup.md").read_text("utf-8")
-    assert "<img" not in index and "&lt;img src=x onerror=alert\\(1\\)&gt;" in index
+    assert "<img" not in index and "&lt;img src\\=x onerror\\=alert\\(1\\)&gt;" in index
     for tex in (tmp_path / "out" / "students").rglob("worksheet.tex"):
         text = tex.read_text("utf-8")
         assert "\r" not in text and "\x1b" not in text

@@ -301,8 +301,10 @@ def symbolic_variants(expected):
     def rebase(expr, base):
         return expr.replace(sp.log, lambda *args: sp.log(args[0]) / sp.log(base))
 
-    variants = [(("sign_dropped",), -expected), (("log_base_10",), rebase(expected, 10)), (("log_base_2",), rebase(expected, 2)),
-                (("log_base_10", "sign_dropped"), -rebase(expected, 10)), (("log_base_2", "sign_dropped"), -rebase(expected, 2))]
+    variants = [(("log_base_10",), rebase(expected, 10)), (("log_base_2",), rebase(expected, 2))]
+    if expected.could_extract_minus_sign():  # a sign can only be dropped where there is one (E, not log L)
+        variants = [(("sign_dropped",), -expected), *variants,
+                    (("log_base_10", "sign_dropped"), -rebase(expected, 10)), (("log_base_2", "sign_dropped"), -rebase(expected, 2))]
     names = {s.name: s for s in expected.free_symbols}
     swap = {}
     for name, s in names.items():

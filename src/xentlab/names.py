@@ -55,7 +55,7 @@ DERIVE_ALIASES |= {"ce": ("cross-entropy", False), "bce": ("binary-cross-entropy
 # (one prediction, a comparison, a batch, a gradient, a conversion…) keeps its own id.
 # The teaching order of the default sheet.
 PROBLEM_TYPES = ("ce-single", "ce-compare", "ce-batch", "binary-cross-entropy", "sse", "softmax-cross-entropy",
-                 "softmax-gradient", "token-loss", "inverse", "units", "derive-step", "log-rule")
+                 "softmax-gradient", "token-loss", "inverse", "units", "derive-step", "log-rule", "derive-lines")
 TYPE_ALIASES = {"bce": "binary-cross-entropy", "binary": "binary-cross-entropy", "softmax-ce": "softmax-cross-entropy"}
 
 # --- plain choices -----------------------------------------------------------------------------

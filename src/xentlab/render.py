@@ -378,7 +378,7 @@ def error_text(error, lang: str) -> str:
     return message_text(error.key, lang, **error.params)
 
 
-def message_text(key: str, lang: str, limit: int = 80, **params) -> str:
+def message_text(key: str, lang: str, *, cut: int = 200, **params) -> str:
     """One line in `lang` from templates/<lang>/errors.j2's macro `key` (errors, and the few
     messages that are not errors: "wrote FILE", notes). String params are made terminal-safe;
     tuples (lists of choices the program itself offers) are passed as they are."""
@@ -387,7 +387,7 @@ def message_text(key: str, lang: str, limit: int = 80, **params) -> str:
     if lang not in LANGS:
         lang = "en"
     module = environment().get_template(f"{lang}/errors.j2").module
-    params = {name: for_terminal(value, limit) if isinstance(value, str) else value for name, value in params.items()}
+    params = {name: for_terminal(value, cut) if isinstance(value, str) else value for name, value in params.items()}
     text = str(getattr(module, key)(**params))
     return " ".join(text.split()) if key != "note_prefix" else text
 

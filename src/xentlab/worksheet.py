@@ -101,7 +101,7 @@ def all_types() -> tuple[str, ...]:
     """The default --types. A type that sets OPT_IN (derive-lines) is only drawn when named."""
     known = registry()
     extra = tuple(k for k in known if k not in ORDER and not getattr(known[k], "OPT_IN", False))
-    return tuple(k for k in ORDER if k in known) + extra
+    return tuple(k for k in ORDER if k in known and not getattr(known[k], "OPT_IN", False)) + extra
 
 
 def parse_types(text: str | None) -> tuple[str, ...]:

@@ -266,7 +266,7 @@ def say(key: str, **params) -> str:
     """A message (not an error) in the user's language: templates/<lang>/errors.j2's macro `key`."""
     from xentlab.render import message_text
 
-    return message_text(key, help_lang["value"], limit=400, **params)
+    return message_text(key, help_lang["value"], cut=400, **params)
 
 
 def wrote(path) -> str:
