@@ -324,7 +324,8 @@ def question(item, sheet, name: str, prose: Prose, notes: list[tuple[str, dict]]
     if item.answer.kind == "choice":
         text = prose.render(page, "question", {**context, "choices": []})  # Moodle lists the choices itself
         return Question("multichoice", text=text, answers=rule_choices(item, prose), shuffle=False, **common)
-    text = prose.render("moodle", "derive_step_question", item.params, module.derivation(item.params).steps[0])
+    shown = module.question_context(item.params)  # the likelihood, and log L = log Π … when the item starts there
+    text = prose.render("moodle", "derive_step_question", item.params, shown["given"], shown["start"])
     return Question("multichoice", text=text, answers=expression_choices(item, prose), shuffle=True, **common)
 
 
