@@ -20,68 +20,43 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 SEEDS = 10
 
 
-def session(seed: int, mis, stop_after=None, skills=None):
-    from xentlab import bkt
+def main() -> None:
     from xentlab.practice import Session, Settings
     from xentlab.skills import SKILLS
 
-    import simstudent as sim
-
-    s = Session(Settings(seed, tuple(skills or SKILLS), 40, 2, (), "en"))
-    history = []
-    while not s.done:
-        item = s.next_item()
-        if item is None:
-            break
-        active = mis if stop_after is None or len(s.asked) < stop_after else frozenset()
-        s.respond(sim.answer(item.kind, item.params, active))
-        history.append(dict(s.p))
-    return s, history, bkt.MASTERED
-
-
-def main() -> None:
-    import simstudent as sim
+    import simstudent as sim  # the simulated students and their session driver, shared with tests/test_practice.py
 
     print(__doc__.strip().splitlines()[0])
-    session(0, frozenset())  # warm-up: imports, capability sampling
+    sim.simulate(frozenset(), 0)  # warm-up: imports, the sampled capability of every type
     print(f"  {'student':<24} {'to diagnosis (max, median)':>27} {'to mastery after item 5 (max, median)':>40}")
     worst_diagnosis = worst_mastery = 0
     items, seconds = 0, 0.0
+
+    def timed(*args, **options):
+        nonlocal items, seconds
+        start = time.perf_counter()
+        s, history = sim.simulate(*args, **options)
+        seconds += time.perf_counter() - start
+        items += len(s.asked)
+        return s, history
+
     for name, mis in sim.STUDENTS.items():
-        codes = {sim.CODES[m] for m in mis}
-        skills = {sim.SKILL[m] for m in mis}
         diagnosis, mastery = [], []
         for seed in range(SEEDS):
-            start = time.perf_counter()
-            s, _, _ = session(seed, mis)
-            seconds += time.perf_counter() - start
-            items += len(s.asked)
-            named, at = set(), None
-            for item in s.asked:
-                named |= codes & set(item.diagnosis)
-                if named == codes:
-                    at = item.number
-                    break
-            diagnosis.append(at if at is not None else 99)
-            s, history, mastered = session(seed, mis, stop_after=5)
-            reached = next((n + 1 for n in range(5, len(history)) if all(history[n][k] >= mastered for k in skills)), None)
-            mastery.append(reached - 5 if reached is not None else 99)
+            s, _ = timed(mis, seed)
+            diagnosis.append(sim.items_to_diagnosis(s, mis) or 99)
+            _, history = timed(mis, seed, stop_after=5)
+            mastery.append(sim.items_to_mastery(history, mis, 5) or 99)
         worst_diagnosis, worst_mastery = max(worst_diagnosis, max(diagnosis)), max(worst_mastery, max(mastery))
         print(f"  {name:<24} {max(diagnosis):>17} {statistics.median(diagnosis):>9.1f} {max(mastery):>30} {statistics.median(mastery):>9.1f}")
     print(f"  items to diagnosis ≤ 3 in every session: {'PASS' if worst_diagnosis <= 3 else 'FAIL'} (worst {worst_diagnosis})")
     print(f"  items to mastery ≤ 8 after the misconception stops: {'PASS' if worst_mastery <= 8 else 'FAIL'} (worst {worst_mastery})")
-    per_skill, totals = [], []
+    totals = []
     for seed in range(SEEDS):
-        start = time.perf_counter()
-        s, _, _ = session(seed, frozenset())
-        seconds += time.perf_counter() - start
-        items += len(s.asked)
+        s, _ = timed(frozenset(), seed)
         totals.append((len(s.asked), len(s.targets)))
-    from xentlab.practice import Session, Settings
-    from xentlab.skills import SKILLS
-
-    for skill in Session(Settings(0, SKILLS, 40, 2, (), "en")).targets:
-        per_skill.append(max(len(session(seed, frozenset(), skills=(skill,))[0].asked) for seed in range(3)))
+    per_skill = [max(len(timed(frozenset(), seed, skills=(skill,))[0].asked) for seed in range(3))
+                 for skill in Session(Settings(0, SKILLS, 40, 2, (), "en")).targets]
     worst_total = max(n / k for n, k in totals)
     print(f"  no misconception, all {totals[0][1]} skills: {min(n for n, _ in totals)}–{max(n for n, _ in totals)} items "
           f"({worst_total:.2f} per skill) ≤ 3 per skill: {'PASS' if worst_total <= 3 else 'FAIL'}")

@@ -64,6 +64,41 @@ def test_evidence_rules():
     assert mastery.observe(Shown("log-rule", choice_skill="log_rules"), "incorrect", ()) == {"log_rules": False}
 
 
+def test_a_right_answer_counts_only_where_the_students_own_mistake_would_show():
+    """The evidence rule with the student's own codes (README, Skills and mastery). By hand:
+    bce, y = 0.3, t = 1: the answer is -ln 0.3 = 1.204; a missing complement gives -1·ln 0.3, the
+    same, and so does -log y read for every t (one reading of a swapped complement): the item shows
+    neither, so a right answer is no complement evidence. With t = 0 the answer is -ln 0.7 = 0.3567,
+    a missing complement 0 and a swapped one -ln 0.3 = 1.204: both show.
+    ce-single, y = (0.5, 0.37, 0.13), class 1: the answer -ln 0.5 = 0.6931; log2 gives 1.000, within
+    the bands (±0.5 %) of the wrong class 2, -ln 0.37 = 0.9943, so neither log2 nor the wrong class
+    shows, while log10 (0.3010) does. For a student not yet diagnosed a right answer says nothing
+    about the natural log (log2 would have passed unnoticed); for one seen using log10 it does."""
+    from xentlab.discriminate import shown
+
+    t1 = shown("binary-cross-entropy", {"y": [0.3], "t": [1]})
+    assert {"missing_complement", "complement_swapped"} <= t1.possible and not {"missing_complement", "complement_swapped"} & t1.codes
+    assert "complement" not in mastery.observe(t1, "correct", ())
+    assert "complement" not in mastery.observe(t1, "correct", (), {"missing_complement": 2})
+    t0 = shown("binary-cross-entropy", {"y": [0.3], "t": [0]})
+    assert mastery.observe(t0, "correct", ())["complement"] is True
+    item = shown("ce-single", {"y": [0.5, 0.37, 0.13], "true_class": 1, "formula_given": False})
+    assert "log_base_10" in item.codes and not {"log_base_2", "wrong_class"} & item.codes
+    unknown = mastery.observe(item, "correct", ())
+    assert "natural_log" not in unknown and "one_hot" not in unknown and unknown["sign"] is True
+    assert mastery.observe(item, "correct", (), {"log_base_10"})["natural_log"] is True
+    assert "natural_log" not in mastery.observe(item, "correct", (), {"log_base_2"})
+    assert mastery.observe(item, "incorrect", ("sign_dropped",), {"log_base_10"}) == {
+        "natural_log": True, "sign": False, "loss_formula": True, "reading_question": True}
+    # a sum asked (no "sum for the mean" can be made): evidence for mean vs sum only for a student
+    # not known to sum where the mean is asked
+    batch = shown("ce-batch", {"y": [[0.7, 0.2, 0.1], [0.2, 0.5, 0.3], [0.1, 0.3, 0.6], [0.6, 0.3, 0.1]],
+                               "labels": [1, 2, 3, 1], "reduction": "sum"})
+    assert batch.possible & {"sum_not_mean", "mean_not_sum"} == {"mean_not_sum"}
+    assert mastery.observe(batch, "correct", ())["mean_vs_sum"] is True
+    assert "mean_vs_sum" not in mastery.observe(batch, "correct", (), {"sum_not_mean"})
+
+
 def _write(path, rows, bom=True, crlf=True):
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows(rows)

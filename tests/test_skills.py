@@ -169,3 +169,55 @@ def test_parse_skills():
     with pytest.raises(UsageError) as error:
         parse_skills("sign,logs")
     assert error.value.key == "unknown_skill" and error.value.params["skill"] == "logs"
+
+
+def test_codes_without_a_witness_are_exactly_those_no_item_shows():
+    """skills.WITHOUT_WITNESS (how an answer was written, a derivation's steps, mixed_base) lists the
+    codes that no item's numbers can show, so a student's own code there does not narrow which items
+    show the skill: no sampled item of any type can make one of them alone, and every other code is
+    shown by some item."""
+    from xentlab.discriminate import shown
+    from xentlab.problems import registry
+    from xentlab.skills import WITHOUT_WITNESS
+    from xentlab.verify import rng_for
+
+    witnessed, possible = set(), set()
+    for position, (kind, module) in enumerate(registry().items()):
+        for difficulty in (1, 2, 3):
+            rng = rng_for(15, 16, position, difficulty)
+            for _ in range(30):
+                item = shown(kind, module.sample(rng, difficulty))
+                witnessed |= item.codes
+                possible |= item.possible
+    assert witnessed <= possible and not possible & WITHOUT_WITNESS
+    assert sorted(set(SKILL_OF) - WITHOUT_WITNESS - witnessed) == []
+
+
+def test_what_items_show_agrees_with_the_independent_oracle():
+    """On items of every type sampled at every difficulty, the mistakes the catalogue says can be made
+    are those tests/simstudent.py computes with the math module (readings, formula_readings), and
+    every skill discriminate says an item shows passes the oracle's check (every code of the skill
+    that can be made there has every reading apart from the right answer and from the other
+    explanations)."""
+    import simstudent as sim
+
+    from xentlab.discriminate import shown
+    from xentlab.problems import registry
+    from xentlab.verify import rng_for
+
+    checked = 0
+    for position, (kind, module) in enumerate(registry().items()):
+        if kind in ("log-rule", "derive-lines"):  # a choice shows log_rules; derive-lines has no catalogue
+            continue
+        for difficulty in (1, 2, 3):
+            rng = rng_for(15, 17, position, difficulty)
+            for _ in range(15):
+                params = module.sample(rng, difficulty)
+                item, answer = shown(kind, params), module.answer(params)
+                readings = sim.readings if answer.kind == "number" else (lambda kind, p, code: sim.formula_readings(p, code))
+                assert item.possible == {c for c in sim.ORACLE_CODES if readings(kind, params, c)}, (kind, params)
+                for skill in sorted(item.skills):
+                    entry = {"id": checked, "kind": kind, "question_params": params, "answer": answer.value, "answer_kind": answer.kind,
+                             "target": {"skill": skill, "codes": sorted(c for c in item.codes if SKILL_OF[c] == skill)}}
+                    checked += sim.assert_discriminates(entry, own=()) >= 1
+    assert checked > 500

@@ -3,18 +3,31 @@ for the right one, nor for any other mistake — computed from the item's own nu
 by hand.
 
 A number is accepted within max(atol, rtol·|v|) of a value v (a correctly rounded answer always
-lies inside that band). A diagnosis code c *can be shown* by a numeric item when every value the
-item's catalogue gives for c alone — `problem_type(kind).mistakes(params)` entries whose codes are
-exactly (c,), computed with mistakes.every_value() so that no value near another is dropped — has a
-band that overlaps neither the right answer's band nor the band of any entry without c. Then a
-student who makes that one mistake is marked wrong and named by c, and no other mistake is.
-So sum and mean cannot be told apart when N = 1 (the same value), a bce item with t = 1 cannot
-show a missing complement, and log10 and ln agree when y = 1.
+lies inside that band). A diagnosis code c *can be made* on a numeric item when the item's
+catalogue (`problem_type(kind).mistakes(params)`, computed with mistakes.every_value() so that no
+value is dropped, not even one that gives the right answer back) has an entry whose codes are
+exactly (c,). It *can be shown* when every such value — every reading of c: which class, which
+sample — has a band that overlaps neither the right answer's band nor the band of any entry without
+c (entries the checker accepts as right are never named, so they do not count). Then a student who
+makes that one mistake is marked wrong and named by c, and no other mistake is. So sum and mean
+cannot be told apart when N = 1 (the same value), a bce item with t = 1 cannot show a missing
+complement, and log10 and ln agree when y = 1.
 
-A formula item shows c when c's variant (xentlab.check.symbolic_variants) differs from the answer
-and from every variant with other codes at random valid points. A choice item shows the skill
-its choices test (skills.CHOICE_SKILL). A type with another answer kind reports the codes itself
-with an optional `shows(params) -> iterable of codes` in its module.
+An item *shows a skill* (Shown.shows) when every code of that skill that can be made on it can be
+shown — a student whose mistake in that skill is not known yet, whichever it is, is caught: a bce
+item with t = 1 shows a swapped complement but not a missing one, so it does not show the
+complement. Once the student's own codes in the skill are known (grade's diagnoses, earlier answers
+in a practice session), the item must be able to make at least one of them, and show every one it
+can make: an sse item cannot make ben's "summed where the mean was asked", so it does not show his
+mean_vs_sum, though it shows a mean over the classes. Own codes no item witnesses (how an answer
+was written, a derivation's steps: skills.WITHOUT_WITNESS) do not narrow the rule. Follow-up sheets,
+practice and mastery evidence all use this one rule.
+
+A formula item can make c when the checker has a variant with codes (c,) (xentlab.check.symbolic_variants)
+and shows c when that variant differs from the answer and from every variant with other codes at
+random valid points. A choice item shows the skill its choices test (skills.CHOICE_SKILL). A type
+with another answer kind reports the codes itself with an optional `shows(params) -> iterable of
+codes` in its module.
 """
 
 from __future__ import annotations
@@ -25,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from xentlab.problems import DEFAULT_TOLERANCE, Mistake, problem_type
-from xentlab.skills import CHOICE_SKILL, SKILL_OF
+from xentlab.skills import CHOICE_SKILL, SKILL_OF, SKILLS, WITHOUT_WITNESS
 
 
 @dataclass(frozen=True)
@@ -55,20 +68,41 @@ class Witness:
 
 @dataclass(frozen=True)
 class Shown:
-    """What one item can show: codes with their witnesses, and a choice item's skill."""
+    """What one item can show: the codes it can show with their witnesses, the codes a student can
+    make on it at all (`possible`, a superset), and a choice item's skill."""
 
     kind: str
     witnesses: dict[str, Witness] = field(default_factory=dict)
     choice_skill: str | None = None
+    possible: frozenset[str] = frozenset()
 
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(self.witnesses)
 
+    def deciding(self, skill: str, known=()) -> frozenset[str]:
+        """The codes of `skill` that decide whether this item shows it: those a student can make
+        here, or, where the student's own codes in the skill are known, those of them."""
+        possible = frozenset(c for c in self.possible | self.codes if SKILL_OF.get(c) == skill)
+        own = frozenset(c for c in known if SKILL_OF.get(c) == skill and c not in WITHOUT_WITNESS)
+        return possible & own if own else possible
+
+    def shows(self, skill: str, known=()) -> bool:
+        """Whether this item can show `skill`: for a student whose mistakes in it are not known, every
+        code of it that can be made here is shown; with the student's own codes (`known`, any
+        skills'), at least one of them can be made here and every one that can is shown."""
+        if skill == self.choice_skill:
+            return True
+        deciding = self.deciding(skill, known)
+        return bool(deciding) and deciding <= self.codes
+
+    def skills_for(self, known=()) -> frozenset[str]:
+        return frozenset(s for s in SKILLS if self.shows(s, known))
+
     @property
     def skills(self) -> frozenset[str]:
-        found = {SKILL_OF[c] for c in self.witnesses if c in SKILL_OF}
-        return frozenset(found | ({self.choice_skill} if self.choice_skill else set()))
+        """The skills this item shows for a student whose mistakes are not known yet."""
+        return self.skills_for(())
 
 
 def band(value: float, tolerance: dict) -> tuple[float, float]:
@@ -85,18 +119,20 @@ def numeric(kind: str, answer: float, tolerance: dict, mistakes: list[Mistake] |
     tolerance = {**DEFAULT_TOLERANCE, **tolerance}
     right = band(answer, tolerance)
     entries = [(m.codes, m.value, band(m.value, tolerance)) for m in mistakes if math.isfinite(m.value)]
+    possible = frozenset(m.codes[0] for m in mistakes if len(m.codes) == 1 and m.codes[0] in SKILL_OF)
     witnesses = {}
-    for code in sorted({m.codes[0] for m in mistakes if len(m.codes) == 1}):
+    for code in sorted(possible):
         alone = [(value, b) for codes, value, b in entries if codes == (code,)]
-        others = [(codes, value, b) for codes, value, b in entries if code not in codes]  # (c, x) = (c,) still names c
-        if not alone or code not in SKILL_OF:
+        others = [(codes, value, b) for codes, value, b in entries  # (c, x) = (c,) still names c;
+                  if code not in codes and not right[0] <= value <= right[1]]  # a value accepted as right is never named
+        if not alone:
             continue
         if any(_overlap(b, right) or any(_overlap(b, ob) for _, _, ob in others) for _, b in alone):
             continue
         nearest = min(others, key=lambda o: min(abs(o[1] - v) for v, _ in alone), default=None)
         witnesses[code] = Witness(code, tuple(v for v, _ in alone), tuple(b for _, b in alone), right,
                                   (nearest[0], nearest[1]) if nearest else None)
-    return Shown(kind, witnesses)
+    return Shown(kind, witnesses, possible=possible)
 
 
 def formula(kind: str, expected_text: str) -> Shown:
@@ -109,15 +145,14 @@ def formula(kind: str, expected_text: str) -> Shown:
 
     expected = parse_expression(expected_text)
     variants = [(codes, expr) for codes, expr in symbolic_variants(expected)]
+    possible = frozenset(codes[0] for codes, _ in variants if len(codes) == 1 and codes[0] in SKILL_OF)
     witnesses = {}
-    for code in sorted({codes[0] for codes, _ in variants if len(codes) == 1}):
+    for code in sorted(possible):
         alone = [expr for codes, expr in variants if codes == (code,)]
         others = [expr for codes, expr in variants if code not in codes]
-        if code not in SKILL_OF:
-            continue
         if all(agree(expr, other, rng_for(0, 15)) is False for expr in alone for other in [expected, *others]):
             witnesses[code] = Witness(code, formula=to_str(alone[0]))
-    return Shown(kind, witnesses)
+    return Shown(kind, witnesses, possible=possible)
 
 
 def shown(kind: str, params: dict, tolerance: dict | None = None) -> Shown:
@@ -133,10 +168,11 @@ def _shown(kind: str, params_json: str, tolerance_json: str) -> Shown:
     params, tolerance = json.loads(params_json), json.loads(tolerance_json)
     module = problem_type(kind)
     if hasattr(module, "shows"):  # a type with its own answer kind (derive-lines) says it itself
-        return Shown(kind, {c: Witness(c) for c in module.shows(params) if c in SKILL_OF})
+        codes = frozenset(c for c in module.shows(params) if c in SKILL_OF)
+        return Shown(kind, {c: Witness(c) for c in sorted(codes)}, possible=codes)
     answer = module.answer(params)
     if answer.kind == "number":
-        with every_value():  # also the values the catalogue drops as too near another explanation
+        with every_value():  # also the values the catalogue drops: near another explanation, or the truth itself
             everything = module.mistakes(params)
         return numeric(kind, float(answer.value), tolerance or answer.tolerance, everything)
     return of_answer(kind, answer.kind, answer.value, answer.tolerance, (), len(answer.choices))
@@ -144,7 +180,7 @@ def _shown(kind: str, params_json: str, tolerance_json: str) -> Shown:
 
 def of_answer(kind: str, answer_kind: str, value, tolerance: dict, mistakes, choices: int = 0) -> Shown:
     """What an item shows, from its answer and mistake values alone. For a number, `mistakes` must
-    hold every value, also those near another explanation (see `shown`, which computes them)."""
+    hold every value, also those near another explanation or the truth (see `shown`, which computes them)."""
     if answer_kind == "number":
         return numeric(kind, float(value), tolerance, mistakes)
     if answer_kind == "expression":

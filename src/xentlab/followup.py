@@ -4,9 +4,11 @@ For every student with a weak skill (mastery.StudentMastery.weak: got wrong at l
 mastered), the weakest skills (at most MAX_SKILLS) get ITEMS_PER_SHEET // skills items each, at least
 two, interleaved: 4 to 8 items. Each item is drawn (targeting.draw) from
 rng_for(seed, student key, slot), where the student key is a hash of the name, so a student's
-sheet does not change when another student is added. An item is kept only when it can show the
-skill, and where possible every code of that skill the student was seen with (their own mistake).
-The class sheet does the same for the skills most students lack (each lacked by at least two).
+sheet does not change when another student is added. An item is kept only when it shows the skill
+to this student (discriminate.Shown.shows with the codes the student was seen with: their own
+mistake can be made on it, and is shown), and a weak skill no item of the chosen types can show so
+is no target. The class sheet does the same for the skills most students lack (each lacked by at
+least two), with the codes any student was seen with.
 
 Builds texts and key documents; writes no files (cli/followup.py does).
 """
@@ -38,7 +40,8 @@ class SheetItem:
     difficulty: int
     params: dict
     target: str
-    codes: tuple[str, ...]  # the target skill's codes this item can show, the wanted ones first
+    codes: tuple[str, ...]  # the target skill's codes this item can show, those that decide it first
+    seen: tuple[str, ...]  # the student's (the class's) own codes in the target skill: the item shows those it can make
     candidate: object  # targeting.Candidate
 
 
@@ -74,33 +77,37 @@ def draw_items(seed: int, key: int, weak: list[tuple[str, frozenset[str]]], kind
         if candidate is None:
             continue
         used.add(candidate.identity)
+        deciding = candidate.shown.deciding(skill, wanted[skill])
         shown_codes = [c for c in candidate.shown.codes if SKILL_OF.get(c) == skill]
-        codes = sorted(shown_codes, key=lambda c: (c not in wanted[skill], c))
-        items.append(SheetItem(len(items) + 1, candidate.kind, candidate.difficulty, candidate.params, skill, tuple(codes), candidate))
+        codes = sorted(shown_codes, key=lambda c: (c not in deciding, c))  # those that make it show the skill first
+        items.append(SheetItem(len(items) + 1, candidate.kind, candidate.difficulty, candidate.params, skill, tuple(codes),
+                               tuple(sorted(wanted[skill])), candidate))
     return items
 
 
 def plan(mastery: ClassMastery, seed: int, kinds: tuple[str, ...], difficulty: int) -> tuple[list[FollowupSheet], FollowupSheet | None, dict]:
     """(student sheets, the class sheet or None, folder of each student with a sheet)."""
-    from xentlab.targeting import available_skills
+    from xentlab.targeting import available_skills, own_codes
 
     folders = student_folders([s.student for s in mastery.students])
-    able = available_skills(kinds)  # a skill no item of these types can show gets no items: not a target
     sheets = []
     for student in mastery.students:
+        able = available_skills(kinds, student.seen)  # a skill no item of these types can show this student: not a target
         weak = [s for s in student.weak() if s in able][:MAX_SKILLS]
         if not weak:
             continue
         sheet = FollowupSheet(student.student, f"students/{folders[student.student]}", [_weak_entry(student, s) for s in weak])
-        wanted = [(s, frozenset(c for c in student.seen if SKILL_OF.get(c) == s)) for s in weak]
+        wanted = [(s, own_codes(student.seen, s)) for s in weak]
         sheet.items = draw_items(seed, student_key(student.student), wanted, kinds, difficulty)
         sheets.append(sheet)
+    everyone = Counter()
+    for student in mastery.students:
+        everyone.update(student.seen)
+    able = available_skills(kinds, everyone)
     lacking = [(skill, count) for skill, count in mastery.lacking() if count >= 2 and skill in able][:CLASS_SKILLS]
     class_sheet = None
     if lacking:
-        seen = Counter()
-        for student in mastery.students:
-            seen.update({c: n for c, n in student.seen.items() if SKILL_OF.get(c) in dict(lacking)})
+        seen = Counter({c: n for c, n in everyone.items() if SKILL_OF.get(c) in dict(lacking)})
         weak = [{"skill": s, "p": None, "students": n, "wrong": sum(st.wrong[s] for st in mastery.students),
                  "codes": {c: k for c, k in sorted(seen.items()) if SKILL_OF[c] == s}} for s, n in lacking]
         class_sheet = FollowupSheet(None, "class", weak)
@@ -197,7 +204,7 @@ def key_document(sheet: FollowupSheet, seed: int, lang: str, fmt: str) -> dict:
     document = ws.key(ws.Sheet(seed, 2, tuple(sorted({i.kind for i in items})), items), lang, fmt)
     for entry, item in zip(document["items"], sheet.items):
         entry["difficulty"] = item.difficulty
-        entry["target"] = {"skill": item.target, "codes": list(item.codes),
+        entry["target"] = {"skill": item.target, "codes": list(item.codes), "seen_codes": list(item.seen),
                            "proof": [item.candidate.shown.witnesses[c].to_json() for c in item.codes]}
     document.pop("difficulty", None)
     document["followup"] = {"version": VERSION, "student": None if sheet.student is None else plain_name(sheet.student, 200),
@@ -210,13 +217,12 @@ def key_json(sheet: FollowupSheet, seed: int, lang: str, fmt: str) -> str:
 
 
 def left_out(mastery: ClassMastery, kinds: tuple[str, ...]) -> list[str]:
-    """Weak skills (of anyone) that no item of these types can show, so no sheet practises them."""
+    """Weak skills (of anyone) that no item of these types can show that student, so no sheet practises them."""
     from xentlab.skills import SKILLS
     from xentlab.targeting import available_skills
 
-    weak = {skill for student in mastery.students for skill in student.weak()}
-    able = available_skills(kinds)
-    return [skill for skill in SKILLS if skill in weak and skill not in able]
+    missing = {skill for student in mastery.students for skill in set(student.weak()) - available_skills(kinds, student.seen)}
+    return [skill for skill in SKILLS if skill in missing]
 
 
 def index(mastery: ClassMastery, sheets: list[FollowupSheet], class_sheet: FollowupSheet | None, fmt: str, lang: str,

@@ -1,7 +1,9 @@
 """Mastery per (student, skill) from a graded class: graded.csv (or .xlsx) + the key → BKT.
 
 Evidence, one verdict at a time, in the order of the rows (xentlab.bkt traces it):
-  * `correct`: right for every skill the item can show (xentlab.discriminate);
+  * `correct`: right for every skill the item can show for this student (xentlab.discriminate:
+    Shown.shows with the codes the student was diagnosed with anywhere in the class's rows, so a
+    right answer counts only on an item where the student's own mistake would have shown);
   * `incorrect` with diagnosis codes: wrong for each code's skill, right for the other skills the
     item can show (the answer was explained by those codes alone, so the rest was done right);
   * `incorrect` without a code: evidence only on a choice item (a wrong rule is a wrong rule);
@@ -206,15 +208,17 @@ def _load_key(path: Path) -> tuple[dict[int, KeyEntry], int]:
 # --- evidence and tracing ------------------------------------------------------------------------
 
 
-def observe(shown, status: str, codes) -> dict[str, bool]:
-    """The evidence one verdict gives: skill → answered right (True) or wrong (False)."""
+def observe(shown, status: str, codes, known=()) -> dict[str, bool]:
+    """The evidence one verdict gives: skill → answered right (True) or wrong (False). `known`: the
+    student's own diagnosis codes (discriminate.Shown.shows)."""
     wrong = {SKILL_OF[c] for c in codes if c in SKILL_OF}
+    able = shown.skills_for(known)
     if status == "correct":
-        return {skill: True for skill in SKILLS if skill in shown.skills}
+        return {skill: True for skill in SKILLS if skill in able}
     if status != "incorrect":
         return {}
     if wrong:  # in table order, so the attempt log is the same bytes in every run
-        return {skill: skill not in wrong for skill in SKILLS if skill in wrong or skill in shown.skills}
+        return {skill: skill not in wrong for skill in SKILLS if skill in wrong or skill in able}
     if shown.choice_skill:
         return {shown.choice_skill: False}
     return {}
@@ -261,9 +265,12 @@ def latest(outcomes: list[Outcome]) -> list[Outcome]:
 
 
 def trace_class(outcomes: list[Outcome], keys: Keys) -> ClassMastery:
+    """Two passes: the codes each student was diagnosed with, then the evidence of every verdict
+    with those codes known (so a row's evidence does not depend on the order of the rows before it)."""
     attempts: list[bkt.Attempt] = []
     students: dict[str, StudentMastery] = {}
     skipped = 0
+    counted = []
     for o in latest(outcomes):
         student = students.setdefault(o.student, StudentMastery(o.student))
         if o.status not in ("correct", "incorrect"):
@@ -275,7 +282,9 @@ def trace_class(outcomes: list[Outcome], keys: Keys) -> ClassMastery:
         for code in dict.fromkeys(o.codes):
             if code in SKILL_OF:
                 student.seen[code] += 1
-        for skill, right in observe(entry.shown, o.status, o.codes).items():
+        counted.append((o, entry, student))
+    for o, entry, student in counted:
+        for skill, right in observe(entry.shown, o.status, o.codes, student.seen).items():
             attempts.append(bkt.Attempt(len(attempts) + 1, o.student, skill, right))
             student.wrong[skill] += not right
     for (who, skill), p in bkt.mastery(attempts).items():

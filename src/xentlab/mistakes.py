@@ -116,8 +116,11 @@ def _hard_labels(t2: np.ndarray) -> np.ndarray | None:
 
 def _wrong_classes(y2: np.ndarray, labels: np.ndarray, per: np.ndarray) -> list:
     """The class a student plausibly read instead of the right one: for one sample, the likeliest
-    other classes; for a batch, every label shifted by one (0-based / 1-based), the predicted
-    (argmax) class of every sample, and one sample's label wrong (its argmax or a neighbour)."""
+    other classes; for a batch, every label shifted by one (0-based / 1-based), wrapping round
+    (the class before the first is the last, as NumPy's y[-1]; the one after the last is the
+    first), the predicted (argmax) class of every sample, and one sample's label wrong (its argmax
+    or a neighbour). A reading that gives the right answer (every label already the argmax) is
+    left out by `combine`, and kept for xentlab.discriminate."""
     n, k = y2.shape
     found = []
     if n == 1:
@@ -125,12 +128,9 @@ def _wrong_classes(y2: np.ndarray, labels: np.ndarray, per: np.ndarray) -> list:
         return [(("wrong_class",), _neg_log([y2[0, c]]), "log") for c in likely[:WRONG_CLASSES]]
     rows = np.arange(n)
     for shift in (1, -1):
-        shifted = labels + shift
-        if np.all((shifted >= 0) & (shifted < k)):
-            found.append((("wrong_class",), _neg_log(y2[rows, shifted]), "log"))
+        found.append((("wrong_class",), _neg_log(y2[rows, (labels + shift) % k]), "log"))
     predicted = y2.argmax(axis=1)
-    if np.any(predicted != labels):
-        found.append((("wrong_class",), _neg_log(y2[rows, predicted]), "log"))
+    found.append((("wrong_class",), _neg_log(y2[rows, predicted]), "log"))
     for i in range(min(n, PER_TERM_LIMIT)):
         for c in dict.fromkeys((int(predicted[i]), int(labels[i]) + 1, int(labels[i]) - 1)):
             if c != labels[i] and 0 <= c < k:
@@ -242,9 +242,10 @@ def combine(starts: list[tuple[tuple[str, ...], float, list[list[Transform]]]], 
     A start whose value without any further mistake equals the truth, and a transform that leaves
     the truth unchanged, are mistakes this item cannot show: they are left out with every combination."""
     found: list[tuple[tuple[str, ...], float]] = []
-    blind = _blind_transforms(starts, truth)
+    every = _EVERY_VALUE.get()  # xentlab.discriminate must also see the mistakes that give the truth back
+    blind = set() if every else _blind_transforms(starts, truth)
     for codes, value, families in starts:
-        if codes and _close(_plain(value, families), truth, TOLERANCE):
+        if codes and not every and _close(_plain(value, families), truth, TOLERANCE):
             continue  # e.g. a missing complement where every t is 1
         families = [[member for member in family if member[0] not in blind] for family in families]
         for combo in itertools.product(*families):
@@ -264,9 +265,11 @@ _EVERY_VALUE = contextvars.ContextVar("xentlab_every_value", default=False)
 
 @contextlib.contextmanager
 def every_value():
-    """Inside this block `distinct` keeps a value even when it lies near another explanation (never
-    one the truth's tolerance accepts): xentlab.discriminate must see every value to know which
-    mistakes an item can tell apart (issue 15). The checker never uses it."""
+    """Inside this block the catalogue keeps every value: also one near another explanation, and
+    also a mistake that gives the right answer back on this item (a missing complement where every
+    t is 1, log10 of 1, one reading of the wrong class that happens to be right). xentlab.discriminate
+    must see them all to know which mistakes an item can tell apart: a mistake that can give the
+    right answer here cannot be shown by this item (issue 15). The checker never uses it."""
     token = _EVERY_VALUE.set(True)
     try:
         yield
@@ -304,7 +307,7 @@ def distinct(found: list[tuple[tuple[str, ...], float]], truth: float, rtol: flo
     every = _EVERY_VALUE.get()
     seen: dict[tuple[int, int], list[float]] = {}  # values by bucket of log|value|: a duplicate is in its own or the next
     for codes, value in sorted(found, key=lambda item: len(item[0])):  # stable
-        if _close(value, truth, rtol):
+        if _close(value, truth, rtol) and not every:
             continue
         bucket = _bucket(value)
         near = [] if every else [other for step in (-1, 0, 1) for other in seen.get((bucket[0], bucket[1] + step), ())]

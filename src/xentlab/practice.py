@@ -2,13 +2,22 @@
 
 The session is a pure function of its settings and the lines the student typed, in order:
 item n is drawn from verify.rng_for(seed, n) among the items that can show the weakest skill
-(ties: every skill at the lowest P), and among those the one whose skills are least certain
-(the sum of 1 − P(mastered) over the target skills it can show, plus one for each code the student
-got wrong earlier in the session). The weakest skill is looked for first among the skills the
+(ties: every skill at the lowest P). Among those it is the one that shows the most of the weakest
+skills; then the one whose first weakest skill comes first in the order a student meets them
+(skills.SKILLS: untried skills are explored from the natural log on, not as the draw falls); then
+the one whose skills are least certain (the sum of 1 − P(mastered) over the target skills it can
+show, plus one for each code the student got wrong earlier in the session). The weakest skill is looked for first among the skills the
 student got wrong in this session and has not mastered since: a mistake seen is practised until it
-is gone before untried skills are explored (the student's own mistakes come first). So the state file stores the settings and the typed lines, and
-resuming replays them: the same seed and the same answers give the same items, and a state file
-edited by hand cannot claim a mastery its answers do not give.
+is gone before untried skills are explored (the student's own mistakes come first).
+
+An item shows a skill as discriminate.Shown.shows says, with the codes the student was diagnosed
+with so far in the session: before any, every mistake of the skill that can be made on the item
+must show; after, the student's own. P(mastered) is traced again from the first answer after every
+answer, with the codes known by then (as mastery.trace_class does for a graded class), so a right
+answer counts for a skill only on an item where the student's own mistake would have shown. So
+the state file stores the settings and the typed lines, and resuming replays them: the same seed
+and the same answers give the same items, and a state file edited by hand cannot claim a mastery
+its answers do not give.
 
 Every answer goes through the checker of `xentlab check --key` (answerkey.check_item). A line
 `?` shows the worked solution; it counts as a wrong answer for the item's target skill. An answer
@@ -54,10 +63,10 @@ class Asked:
     difficulty: int
     params: dict
     target: str
-    shows: tuple[str, ...]  # the target skills this item can show
+    shows: tuple[str, ...]  # the target skills this item can show (to this student, when it was chosen)
     status: str = ""  # correct | incorrect | revealed
     diagnosis: tuple[str, ...] = ()
-    evidence: dict[str, bool] = field(default_factory=dict)
+    evidence: dict[str, bool] = field(default_factory=dict)  # as traced after the latest answer
 
 
 @dataclass
@@ -114,22 +123,25 @@ class Session:
         weakest = frozenset(s for s in tier if self.p[s] <= lowest + 1e-12)
         asked = {_identity(a.kind, a.params) for a in self.asked}
         rng = rng_for(self.settings.seed, number)
-        found = pool(rng, weakest, self.kinds, self.settings.difficulty, asked)
-        if not found:  # every item that could show the weakest skill was asked: any target skill will do
-            found = pool(rng, frozenset(s for s in self.targets if self.p[s] < bkt.MASTERED), self.kinds, self.settings.difficulty, asked)
+        found = pool(rng, weakest, self.kinds, self.settings.difficulty, asked, self.wrong_codes)
+        if not found:  # no item left that shows the weakest skill to this student: any open target skill will do
+            found = pool(rng, frozenset(open_skills), self.kinds, self.settings.difficulty, asked, self.wrong_codes)
         if not found:
             return None
-        best = max(found, key=self._score)  # max keeps the first of equal scores: the draw order decides
-        showable = [s for s in SKILLS if s in best.shown.skills and s in self.p]
+        best = max(found, key=lambda candidate: self._score(candidate, weakest))  # the first of equal scores: the draw order decides
+        showable = [s for s in SKILLS if s in best.shown.skills_for(self.wrong_codes) and s in self.p]
         target = min((s for s in showable if s in weakest), default=None, key=lambda s: (self.p[s], SKILLS.index(s))) \
             or min(showable, key=lambda s: (self.p[s], SKILLS.index(s)))
         self.current = Asked(number, best.kind, best.difficulty, best.params, target, tuple(showable))
         self._key_item = None
         return self.current
 
-    def _score(self, candidate) -> float:
-        skills = [s for s in SKILLS if s in candidate.shown.skills and s in self.p]  # table order: the same float sum every run
-        return sum(1 - self.p[s] for s in skills) + sum(1 for c in candidate.shown.codes if self.wrong_codes[c])
+    def _score(self, candidate, weakest: frozenset[str]) -> tuple[int, int, float]:
+        able = candidate.shown.skills_for(self.wrong_codes)
+        skills = [s for s in SKILLS if s in able and s in self.p]  # table order: the same float sum every run
+        first = min((SKILLS.index(s) for s in skills if s in weakest), default=len(SKILLS))
+        return (sum(1 for s in skills if s in weakest), -first,
+                sum(1 - self.p[s] for s in skills) + sum(1 for c in candidate.shown.codes if self.wrong_codes[c]))
 
     # --- answering ------------------------------------------------------------------------------
 
@@ -149,8 +161,6 @@ class Session:
     def respond(self, line: str) -> Outcome:
         """One typed line for the current item."""
         from xentlab import answerkey
-        from xentlab.discriminate import shown
-        from xentlab.mastery import observe
 
         item = self.next_item()
         if item is None:
@@ -161,26 +171,40 @@ class Session:
         self.lines.append(text)
         before = dict(self.p)
         if text.strip() == REVEAL:
-            verdict, evidence, revealed = None, {item.target: False}, True
+            verdict, revealed = None, True
             item.status = "revealed"
         else:
             verdict = answerkey.check_item(self.key_item(), text)
             if verdict.status not in ("correct", "incorrect"):
                 return Outcome(item, verdict, False, False, before, before)
-            evidence = observe(shown(item.kind, item.params), verdict.status, verdict.diagnosis)
             revealed = False
             item.status, item.diagnosis = verdict.status, tuple(verdict.diagnosis)
             for code in verdict.diagnosis:
                 if skill_of(code):
                     self.wrong_codes[code] += 1
-        item.evidence = {s: ok for s, ok in evidence.items() if s in self.p}
-        for skill, right in item.evidence.items():
-            self.missed[skill] += not right
-            self.attempts.append(bkt.Attempt(len(self.attempts) + 1, "student", skill, right))
-            self.p[skill] = bkt.update(self.p[skill], right, bkt.params_for(skill))
         self.asked.append(item)
         self.current = None
+        self._trace()
         return Outcome(item, verdict, revealed, True, before, dict(self.p))
+
+    def _trace(self) -> None:
+        """P(mastered) from the first answer, each answer's evidence judged with every code the
+        student was diagnosed with so far (a revealed solution: wrong for the item's target)."""
+        from xentlab.discriminate import shown
+        from xentlab.mastery import observe
+
+        self.p = {s: bkt.params_for(s).prior for s in self.targets}
+        self.attempts, self.missed = [], Counter()
+        for item in self.asked:
+            if item.status == "revealed":
+                evidence = {item.target: False}
+            else:
+                evidence = observe(shown(item.kind, item.params), item.status, item.diagnosis, self.wrong_codes)
+            item.evidence = {s: ok for s, ok in evidence.items() if s in self.p}
+            for skill, right in item.evidence.items():
+                self.missed[skill] += not right
+                self.attempts.append(bkt.Attempt(len(self.attempts) + 1, "student", skill, right))
+                self.p[skill] = bkt.update(self.p[skill], right, bkt.params_for(skill))
 
     # --- saving and resuming ----------------------------------------------------------------------
 

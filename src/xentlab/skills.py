@@ -24,7 +24,7 @@ SKILLS = (
     "mean_vs_sum",       # the batch is reduced the way the question says
     "complement",        # binary cross-entropy has a (1 − t) log(1 − y) term
     "loss_formula",      # what the loss is: −Σ t log y, not p, not (y − t)², not y log t
-    "squared_error",     # the sum of squared errors and its factor ½
+    "squared_error",     # the sum of squared errors (a sum over the outputs, not their mean) and its factor ½
     "softmax_gradient",  # ∂E/∂z_j = y_j − t_j
     "chain_rule",        # differentiating through the softmax: every y_k depends on z_j
     "log_rules",         # log of a product, of a power, of a quotient …
@@ -46,7 +46,6 @@ SKILL_OF: dict[str, str] = {
     # mean_vs_sum
     "sum_not_mean": "mean_vs_sum",
     "mean_not_sum": "mean_vs_sum",
-    "mean_over_classes": "mean_vs_sum",
     # complement
     "missing_complement": "complement",
     "complement_swapped": "complement",
@@ -58,6 +57,9 @@ SKILL_OF: dict[str, str] = {
     # squared_error
     "half_missing": "squared_error",
     "half_extra": "squared_error",
+    # the sum of squared errors divided by K: what the SSE is (a sum over the outputs), not how a batch
+    # is reduced; an sse item cannot make "summed the samples where the mean was asked"
+    "mean_over_classes": "squared_error",
     # softmax_gradient
     "gradient_sign": "softmax_gradient",
     # chain_rule
@@ -80,6 +82,16 @@ SKILL_OF: dict[str, str] = {
     "perplexity_not_loss": "reading_question",
     "loss_not_perplexity": "reading_question",
 }
+
+# Codes no item's own numbers can witness (xentlab.discriminate): how an answer was written, the
+# wrong rules of a derivation's steps, and mixed_base, which always comes with the base it used.
+# A student's own code among these does not narrow which items show the skill.
+# tests/test_skills.py checks that every other code is witnessed by some problem type, and these by none.
+WITHOUT_WITNESS = frozenset({
+    "too_few_sig_figs", "unit_mismatch", "mixed_base",
+    "log_of_sum_split", "log_product_as_product", "power_outside_log", "exponent_dropped", "sum_product_confused",
+    "cited_rule_mismatch", "minus_not_distributed", "t_dropped", "softmax_diagonal_only",
+})
 
 # Choice items have no diagnosis codes: any wrong choice shows the skill their choices test.
 CHOICE_SKILL = {"log-rule": "log_rules"}

@@ -73,9 +73,8 @@ def mistakes(params: dict):
     ]
     others = [k for k in range(len(y_a)) if k != c]
     starts += [(("wrong_class",), math.log(y_b[k]) - math.log(y_a[k]), [log_bases, sign, percent]) for k in others]
-    own = (int(y_a.argmax()), int(y_b.argmax()))
-    if own != (c, c):
-        starts.append((("wrong_class",), math.log(y_b[own[1]]) - math.log(y_a[own[0]]), [log_bases, sign, percent]))
+    own = (int(y_a.argmax()), int(y_b.argmax()))  # where both are the true class, combine drops it (it is the truth)
+    starts.append((("wrong_class",), math.log(y_b[own[1]]) - math.log(y_a[own[0]]), [log_bases, sign, percent]))
     for code, ln_base in (("log_base_10", math.log(10)), ("log_base_2", math.log(2))):  # one of the two losses in that base
         starts.append(((code, "mixed_base"), e_a / ln_base - e_b, [sign, percent]))
         starts.append(((code, "mixed_base"), e_a - e_b / ln_base, [sign, percent]))

@@ -42,7 +42,7 @@ def answer(params: dict):
 
 def mistakes(params: dict):
     """t − y for y − t, percent, and the gradient of the wrong class: another class's y_k − t_k,
-    or y_j − 1 as if class j were the true one (and their combinations)."""
+    y_j − 1 as if class j were the true one, or y_j as if another class were (and their combinations)."""
     from xentlab import kernels
 
     truth = gradient(params)
@@ -54,6 +54,9 @@ def mistakes(params: dict):
     starts += [(("wrong_class",), float(y[k]) - (1.0 if k == true_class else 0.0), [sign, percent]) for k in range(len(y)) if k != j]
     if j != true_class:
         starts.append((("wrong_class",), float(y[j]) - 1.0, [sign, percent]))
+    # another class taken as the true one, so t_j = 0: a mistake at j = the true class; elsewhere it
+    # gives the right answer, and combine drops it (xentlab.discriminate sees it: such an item cannot show it)
+    starts.append((("wrong_class",), float(y[j]), [sign, percent]))
     return _common.combine(starts, truth)
 
 
