@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import run
+from conftest import one_line_error, run
 from xentlab import answerkey
 from xentlab.answers import read_choice, read_item_id, read_number
 from xentlab.check import check_choice, check_number
@@ -152,6 +152,32 @@ def test_a_choice_is_echoed_without_control_characters(tmp_path, capsys):
                                               ("3.0", None), ("", None), ("+3", None), ("1e1", None), ("1234567", None)])
 def test_an_item_id_is_a_plain_integer(text, number):
     assert read_item_id(text) == number
+
+
+def _ce_single_key(path, ids):
+    """A key whose items are one ce-single question under the given ids; its answer is −ln 0.5."""
+    items = [{"id": i, "kind": "ce-single", "question_params": {"y": [0.5, 0.5], "true_class": 1, "formula_given": True},
+              "answer": math.log(2)} for i in ids]
+    path.write_text(json.dumps({"items": items}), "utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("text", ["1_0", "+10", "10.0", "1e1"])
+def test_check_item_on_the_command_line_is_a_plain_integer_too(tmp_path, capsys, text):
+    # click's int() reads "1_0" as 10: the key below has an item 10, so the old reading graded it
+    key = _ce_single_key(tmp_path / "key.json", [1, 10])
+    code, out, err = run(capsys, "check", "--key", key, "--item", text, "--answer", "0.693", "--lang", "en")
+    one_line_error(code, err, "--item", text)
+    assert out == ""
+    code, _, err = run(capsys, "check", "--key", key, "--item", text, "--answer", "0.693", "--lang", "ja")
+    assert code == 2 and "--item" in err and "整数" in err
+
+
+@pytest.mark.parametrize("text", ["10", "０１０", " 10 "])
+def test_check_item_reads_a_plain_integer(tmp_path, capsys, text):
+    key = _ce_single_key(tmp_path / "key.json", [1, 10])
+    code, out, _ = run(capsys, "check", "--key", key, "--item", text, "--answer", "0.693", "--format", "json")
+    assert code == 0 and json.loads(out)["status"] == "correct"  # ln 2 = 0.6931…
 
 
 @settings(max_examples=200, deadline=None)
