@@ -155,6 +155,38 @@ def test_xlsx_round_trip(tmp_path, capsys):
     assert back.rows[0][:3] == ["山田\r花子", 1, 0.755] and back.rows[1][:3] == ["=cmd|' /C calc'!A0", 1, "=1+1"]
 
 
+def test_an_xlsx_percent_is_read_as_the_percent_the_student_typed(tmp_path, capsys):
+    """Typing 75.5% into Excel stores 0.755 with the format 0.0%: the right loss of item 1 (−ln 0.47
+    = 0.7550) must not get full credit for it (issue 11: a percent is percent_scale, never correct)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["student", "item", "answer"], ["ami", 1, 0.755], ["bo", 1, 0.755], ["cy", 1, 0.755], ["dee", 1, 1]):
+        sheet.append(row)
+    sheet["C2"].number_format = "0.0%"  # shows 75.5%
+    sheet["C3"].number_format = "0.000"  # shows 0.755
+    sheet["C4"].number_format = "0.00%"  # shows 75.50%
+    sheet["C5"].number_format = "0.000"  # the integer 1 shows 1.000
+    book.save(tmp_path / "class.xlsx")
+    table = tables.read(tmp_path / "class.xlsx")
+    assert [table.number_text[(r, 2)] for r in range(4)] == ["75.5%", "0.755", "75.50%", "1.000"]
+    code, out, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / "class.xlsx"), "--lang", "en")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert [(r[0], r[3], r[4]) for r in rows[1:4]] == [("ami", "incorrect", "percent_scale"), ("bo", "correct", ""),
+                                                       ("cy", "incorrect", "percent_scale")]
+
+
+@pytest.mark.parametrize(("value", "number_format", "shown"), [
+    (1.0005, "0.000", "1.001"),  # half away from zero on the decimal 1.0005 (the float lies just below it)
+    (2.5, "0", "3"), (-2.5, "0", "-3"), (0.38, "0%", "38%"), (7, "0%", "700%"), (1.1, "0.000", "1.100"),
+    (3.0, "General", "3"), (0.755, "General", "0.755"),
+])
+def test_numbers_as_the_sheet_shows_them(value, number_format, shown):
+    assert tables.number_as_shown(value, number_format) == shown
+
+
 def test_a_cell_too_long_for_excel_is_refused_before_writing(tmp_path, capsys):
     (tmp_path / "r.csv").write_text("student,item,answer\r\nami,1," + "1" * 40_000 + "\r\n", "utf-8")
     code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / "r.csv"), "-o", str(tmp_path / "g.xlsx"), "--lang", "en")
