@@ -145,6 +145,37 @@ def test_a_choice_is_echoed_without_control_characters(tmp_path, capsys):
     assert code == 0 and "\x1b" not in out and "\x07" not in out and "\r" not in out
 
 
+@pytest.mark.parametrize(("fmt", "raw", "encoded"), [
+    ("md", "<img src=x onerror=alert(1)>", "&lt;img src\\=x onerror\\=alert\\(1\\)&gt;"),
+    ("md", "[a](javascript:x)", "\\[a\\]\\(javascript\\:x\\)"),
+])
+def test_a_typed_choice_is_inert_in_check_markdown(tmp_path, capsys, fmt, raw, encoded):
+    key = tmp_path / "key.json"
+    params = {"derivation": "multiclass", "classes": 3, "step": 2, "choices": ["take_log", "log_product_to_sum", "negate", "log_exp"]}
+    key.write_text(json.dumps({"items": [{"id": 1, "kind": "log-rule", "question_params": params, "answer": "log_product_to_sum"}]}), "utf-8")
+    code, out, _ = run(capsys, "check", "--key", str(key), "--item", "1", "--answer", raw, "--format", fmt, "--lang", "en")
+    assert code == 0 and raw not in out and encoded in out, out
+
+
+def test_a_typed_choice_is_inert_in_latex():
+    import xentlab
+
+    key = {"items": [{"id": 1, "kind": "log-rule", "answer": "log_product_to_sum",
+                      "question_params": {"derivation": "multiclass", "classes": 3, "step": 2, "choices": list(CHOICES)}}]}
+    latex = xentlab.check(r"\input{/etc/passwd}", key=key, item=1, lang="en").to_latex()
+    assert r"\input{" not in latex and r"\textbackslash{}input\{/etc/passwd\}" in latex
+
+
+def test_check_text_shows_the_choice_as_a_terminal_shows_it(tmp_path, capsys):
+    # (C) of CHOICES is "Multiply by −1"; the text output had the Markdown "$-1$" and LaTeX of the formula choices
+    key = tmp_path / "key.json"
+    params = {"derivation": "multiclass", "classes": 3, "step": 2, "choices": list(CHOICES)}
+    key.write_text(json.dumps({"items": [{"id": 1, "kind": "log-rule", "question_params": params, "answer": "log_product_to_sum"}]}), "utf-8")
+    for answer, lang, needle in (("C", "en", "(C) Multiply by −1"), ("B", "ja", "log(a·b) = log(a) + log(b)")):
+        code, out, _ = run(capsys, "check", "--key", str(key), "--item", "1", "--answer", answer, "--lang", lang)
+        assert code == 0 and needle in out and "$" not in out and "\\" not in out, out
+
+
 # --- item numbers --------------------------------------------------------------------------------
 
 
