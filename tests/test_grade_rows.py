@@ -220,6 +220,17 @@ def test_duplicates_count_once_and_the_last_attempt_counts(tmp_path, capsys):
         assert "| chi | 1 / 6 | 1 | 1 | 0 | 1 |" in report
 
 
+@pytest.mark.parametrize(("students", "words"), [(1, "(1 time)"), (2, "(2 times)")])
+def test_the_report_counts_the_common_mistake_in_english(tmp_path, capsys, students, words):
+    # −log10 0.47 = 0.3279: log_base_10 on item 1, once or twice
+    lines = ["student,item,answer"] + [f"s{i},1,0.328" for i in range(students)]
+    (tmp_path / "r.csv").write_text("\r\n".join(lines) + "\r\n", "utf-8")
+    code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / "r.csv"), "-o", str(tmp_path / "g.csv"),
+                       "--report", str(tmp_path / "r.md"), "--lang", "en")
+    assert code == 0, err
+    assert f"The most common mistake was `log_base_10` {words}:" in (tmp_path / "r.md").read_text("utf-8")
+
+
 def test_an_empty_student_or_item_is_invalid_with_a_reason(tmp_path, capsys):
     (tmp_path / "r.csv").write_text("student,item,answer\r\n,1,0.755\r\nami,,0.755\r\nami,①,0.755\r\nami,1_0,0.755\r\n", "utf-8")
     code, _, _ = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / "r.csv"), "-o", str(tmp_path / "g.csv"),
