@@ -231,6 +231,16 @@ def test_the_report_counts_the_common_mistake_in_english(tmp_path, capsys, stude
     assert f"The most common mistake was `log_base_10` {words}:" in (tmp_path / "r.md").read_text("utf-8")
 
 
+def test_each_row_quotes_its_own_answer(tmp_path, capsys):
+    # item 6 is a choice (A)–(D): Z and Q are none of them; rows with the same verdict shared one sentence
+    (tmp_path / "r.csv").write_text("student,item,answer\r\nami,6,Z\r\nbo,6,Q\r\ncy,6,Z\r\n", "utf-8")
+    code, out, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / "r.csv"), "--lang", "en")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out, newline="")))[1:]
+    assert [r[3] for r in rows] == ["invalid"] * 3
+    assert [r[6].split('"')[1] for r in rows] == ["Z", "Q", "Z"], rows
+
+
 def test_an_empty_student_or_item_is_invalid_with_a_reason(tmp_path, capsys):
     (tmp_path / "r.csv").write_text("student,item,answer\r\n,1,0.755\r\nami,,0.755\r\nami,①,0.755\r\nami,1_0,0.755\r\n", "utf-8")
     code, _, _ = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / "r.csv"), "-o", str(tmp_path / "g.csv"),

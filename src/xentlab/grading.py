@@ -114,8 +114,11 @@ class Grader:
         self.variants = sorted(v for v in keys if v is not None)
 
     def result(self, verdict: Verdict) -> Result:
+        # rows whose sentences are the same share one: the typed number and the mistake's value never
+        # appear in it, but a typed text does ("Z" is not one of the choices) and must stay the row's own
         signature = (verdict.status, verdict.message, verdict.diagnosis, repr(verdict.expected),
-                     repr(sorted((k, v) for k, v in verdict.detail.items() if k not in ("value", "mistake_value"))))
+                     repr(sorted((k, v) for k, v in verdict.detail.items()
+                                 if not (k in ("value", "mistake_value") and not isinstance(v, str)))))
         sentence = self.sentences.get(signature)
         if sentence is None:
             sentence = self.sentences.setdefault(signature, self.feedback(verdict))
