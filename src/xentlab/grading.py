@@ -168,7 +168,7 @@ def grade(table, keys: dict, feedback, lang: str, attempts: str = "last", progre
     grader = Grader(keys, feedback, lang)
     results: list[Result] = []
     names: dict[str, int] = {}  # student → a small number; per row only numbers are kept
-    student_of, item_of = array("l"), array("l")
+    student_of, item_of = array("q"), array("q")  # 8 bytes everywhere ("l" is 4 on Windows, where np.int_ is 8)
     for index, cells in enumerate(table.rows):
         student = cell_text(cells, where["student"], table.number_text, index).strip()
         item_text = cell_text(cells, where["item"], table.number_text, index)
@@ -181,7 +181,7 @@ def grade(table, keys: dict, feedback, lang: str, attempts: str = "last", progre
         item_of.append(item_id if counts else -1)
         if progress:
             progress(1)
-    student_of, item_of = np.frombuffer(student_of, dtype=np.int_), np.frombuffer(item_of, dtype=np.int_)
+    student_of, item_of = np.frombuffer(student_of, dtype=np.int64), np.frombuffer(item_of, dtype=np.int64)
     counted = _choose_attempts(student_of, item_of, np.array([r.score for r in results]), attempts)
     for index in np.flatnonzero((counted >= 0) & (counted != np.arange(len(results)))):
         results[index] = _superseded(grader, results[index], int(counted[index]), attempts)
