@@ -293,6 +293,25 @@ def test_variants_are_graded_in_one_run(tmp_path, capsys):
     assert "variant" in back[-1][status + 3]
 
 
+def test_a_key_dir_with_a_single_key_and_variants_is_refused(tmp_path, capsys):
+    # `worksheet -o ws` then `worksheet --variants 2 -o ws --force` keeps the first key.json beside the
+    # variants: grade read it and marked a right variant-01 answer wrong against the old sheet
+    for args in (["--seed", "1"], ["--seed", "2", "--variants", "2", "--force"]):
+        code, _, err = run(capsys, "worksheet", "--count", "3", "--types", "ce-single", "-o", str(tmp_path / "ws"), *args)
+        assert code == 0, err
+    key = json.loads((tmp_path / "ws" / "variant-01" / "key.json").read_text("utf-8"))
+    p = key["items"][0]["question_params"]
+    (tmp_path / "r.csv").write_text(f"student,variant,item,answer\r\nami,1,1,{-math.log(p['y'][p['true_class'] - 1]):.4f}\r\n", "utf-8")
+    code, out, err = run(capsys, "grade", "--key", str(tmp_path / "ws"), "--responses", str(tmp_path / "r.csv"), "--lang", "en")
+    one_line_error(code, err, "key.json", "variant-NN")
+    assert out == ""
+    code, _, err = run(capsys, "grade", "--key", str(tmp_path / "ws"), "--responses", str(tmp_path / "r.csv"), "--lang", "ja")
+    assert code == 2 and "両方" in err
+    (tmp_path / "ws" / "key.json").unlink()  # the variants alone: graded right
+    code, out, err = run(capsys, "grade", "--key", str(tmp_path / "ws"), "--responses", str(tmp_path / "r.csv"), "--lang", "en")
+    assert code == 0 and list(csv.reader(io.StringIO(out, newline="")))[1][4] == "correct", (out, err)
+
+
 def test_a_variant_key_needs_a_variant_column(tmp_path, capsys):
     run(capsys, "worksheet", "--count", "2", "--seed", "5", "--types", "ce-single", "--variants", "2", "-o", str(tmp_path / "ws"))
     (tmp_path / "r.csv").write_text("student,item,answer\r\na,1,1\r\n", "utf-8")
