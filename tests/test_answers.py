@@ -115,7 +115,7 @@ def test_closest_explanation_wins(tmp_path, capsys):
 CHOICES = ("take_log", "log_product_to_sum", "negate", "log_exp")  # (A) (B) (C) (D)
 
 
-@pytest.mark.parametrize("text", ["(C)", "（C）", "C", "c", "C)", "c.", "[C]", "negate", "（Ｃ）",
+@pytest.mark.parametrize("text", ["(C)", "（C）", "C", "c", "C)", "c.", "[C]", "negate", "（Ｃ）", "©", "© Multiply by −1",
                                   "Multiply by −1: the loss is minus the log-likelihood.", "Multiply by −1",
                                   "−1 を掛ける", "(C) Multiply by −1", "（C）−1 を掛ける"])
 def test_a_choice_as_printed(text):
