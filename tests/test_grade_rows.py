@@ -178,6 +178,22 @@ def test_an_xlsx_percent_is_read_as_the_percent_the_student_typed(tmp_path, caps
                                                        ("cy", "incorrect", "percent_scale")]
 
 
+def test_the_xlsx_note_in_japanese_is_spaced_like_the_others(tmp_path, capsys):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in (["student", "item", "answer"], ["ami", 1, 0.755]):
+        book.active.append(row)
+    book.save(tmp_path / "c.xlsx")
+    (tmp_path / "c.csv").write_text("student,item,answer\r\nami,1,0.755\r\n", "utf-8")
+    notes = []
+    for name in ("c.xlsx", "c.csv"):
+        code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / name), "--lang", "ja")
+        assert code == 0, err
+        notes.append(err.splitlines()[0])
+    assert notes == [f"{tmp_path / 'c.xlsx'} を Excel のブック（xlsx 形式）として読みました", f"{tmp_path / 'c.csv'} を UTF-8 として読みました"]
+
+
 @pytest.mark.parametrize(("value", "number_format", "shown"), [
     (1.0005, "0.000", "1.001"),  # half away from zero on the decimal 1.0005 (the float lies just below it)
     (2.5, "0", "3"), (-2.5, "0", "-3"), (0.38, "0%", "38%"), (7, "0%", "700%"), (1.1, "0.000", "1.100"),
