@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import run
+from conftest import one_line_error, run
 from xentlab import answerkey
 from xentlab.answers import read_choice, read_item_id, read_number
 from xentlab.check import check_choice, check_number
@@ -115,7 +115,7 @@ def test_closest_explanation_wins(tmp_path, capsys):
 CHOICES = ("take_log", "log_product_to_sum", "negate", "log_exp")  # (A) (B) (C) (D)
 
 
-@pytest.mark.parametrize("text", ["(C)", "（C）", "C", "c", "C)", "c.", "[C]", "negate", "（Ｃ）",
+@pytest.mark.parametrize("text", ["(C)", "（C）", "C", "c", "C)", "c.", "[C]", "negate", "（Ｃ）", "©", "© Multiply by −1",
                                   "Multiply by −1: the loss is minus the log-likelihood.", "Multiply by −1",
                                   "−1 を掛ける", "(C) Multiply by −1", "（C）−1 を掛ける"])
 def test_a_choice_as_printed(text):
@@ -145,6 +145,37 @@ def test_a_choice_is_echoed_without_control_characters(tmp_path, capsys):
     assert code == 0 and "\x1b" not in out and "\x07" not in out and "\r" not in out
 
 
+@pytest.mark.parametrize(("fmt", "raw", "encoded"), [
+    ("md", "<img src=x onerror=alert(1)>", "&lt;img src\\=x onerror\\=alert\\(1\\)&gt;"),
+    ("md", "[a](javascript:x)", "\\[a\\]\\(javascript\\:x\\)"),
+])
+def test_a_typed_choice_is_inert_in_check_markdown(tmp_path, capsys, fmt, raw, encoded):
+    key = tmp_path / "key.json"
+    params = {"derivation": "multiclass", "classes": 3, "step": 2, "choices": ["take_log", "log_product_to_sum", "negate", "log_exp"]}
+    key.write_text(json.dumps({"items": [{"id": 1, "kind": "log-rule", "question_params": params, "answer": "log_product_to_sum"}]}), "utf-8")
+    code, out, _ = run(capsys, "check", "--key", str(key), "--item", "1", "--answer", raw, "--format", fmt, "--lang", "en")
+    assert code == 0 and raw not in out and encoded in out, out
+
+
+def test_a_typed_choice_is_inert_in_latex():
+    import xentlab
+
+    key = {"items": [{"id": 1, "kind": "log-rule", "answer": "log_product_to_sum",
+                      "question_params": {"derivation": "multiclass", "classes": 3, "step": 2, "choices": list(CHOICES)}}]}
+    latex = xentlab.check(r"\input{/etc/passwd}", key=key, item=1, lang="en").to_latex()
+    assert r"\input{" not in latex and r"\textbackslash{}input\{/etc/passwd\}" in latex
+
+
+def test_check_text_shows_the_choice_as_a_terminal_shows_it(tmp_path, capsys):
+    # (C) of CHOICES is "Multiply by −1"; the text output had the Markdown "$-1$" and LaTeX of the formula choices
+    key = tmp_path / "key.json"
+    params = {"derivation": "multiclass", "classes": 3, "step": 2, "choices": list(CHOICES)}
+    key.write_text(json.dumps({"items": [{"id": 1, "kind": "log-rule", "question_params": params, "answer": "log_product_to_sum"}]}), "utf-8")
+    for answer, lang, needle in (("C", "en", "(C) Multiply by −1"), ("B", "ja", "log(a·b) = log(a) + log(b)")):
+        code, out, _ = run(capsys, "check", "--key", str(key), "--item", "1", "--answer", answer, "--lang", lang)
+        assert code == 0 and needle in out and "$" not in out and "\\" not in out, out
+
+
 # --- item numbers --------------------------------------------------------------------------------
 
 
@@ -152,6 +183,32 @@ def test_a_choice_is_echoed_without_control_characters(tmp_path, capsys):
                                               ("3.0", None), ("", None), ("+3", None), ("1e1", None), ("1234567", None)])
 def test_an_item_id_is_a_plain_integer(text, number):
     assert read_item_id(text) == number
+
+
+def _ce_single_key(path, ids):
+    """A key whose items are one ce-single question under the given ids; its answer is −ln 0.5."""
+    items = [{"id": i, "kind": "ce-single", "question_params": {"y": [0.5, 0.5], "true_class": 1, "formula_given": True},
+              "answer": math.log(2)} for i in ids]
+    path.write_text(json.dumps({"items": items}), "utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("text", ["1_0", "+10", "10.0", "1e1"])
+def test_check_item_on_the_command_line_is_a_plain_integer_too(tmp_path, capsys, text):
+    # click's int() reads "1_0" as 10: the key below has an item 10, so the old reading graded it
+    key = _ce_single_key(tmp_path / "key.json", [1, 10])
+    code, out, err = run(capsys, "check", "--key", key, "--item", text, "--answer", "0.693", "--lang", "en")
+    one_line_error(code, err, "--item", text)
+    assert out == ""
+    code, _, err = run(capsys, "check", "--key", key, "--item", text, "--answer", "0.693", "--lang", "ja")
+    assert code == 2 and "--item" in err and "整数" in err
+
+
+@pytest.mark.parametrize("text", ["10", "０１０", " 10 "])
+def test_check_item_reads_a_plain_integer(tmp_path, capsys, text):
+    key = _ce_single_key(tmp_path / "key.json", [1, 10])
+    code, out, _ = run(capsys, "check", "--key", key, "--item", text, "--answer", "0.693", "--format", "json")
+    assert code == 0 and json.loads(out)["status"] == "correct"  # ln 2 = 0.6931…
 
 
 @settings(max_examples=200, deadline=None)

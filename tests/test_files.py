@@ -1,6 +1,7 @@
 """Files that never lose anything (issue 11): outputs never collide, --force replaces regular files
 only, write errors are one line with exit 2, a worksheet directory changes as a whole under a lock."""
 
+import errno
 import os
 import signal
 import subprocess
@@ -62,6 +63,17 @@ def test_write_errors_are_one_line_exit_2(capsys):
     one_line_error(code, err, "cannot write /proc/x.csv")
     code, _, err = grade(capsys, "-o", "/nonexistent-dir/x.csv")
     one_line_error(code, err, "does not exist")
+
+
+def test_write_errors_speak_the_users_language(capsys):
+    # /proc refuses a new file with ENOENT; the OS's own words are English whatever --lang says
+    code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(RESPONSES), "--lang", "ja", "-o", "/proc/x.csv")
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "/proc/x.csv を書けません" in err and "No such file" not in err, err
+    from xentlab.render import error_text
+
+    rare = files._failed(Path("x"), OSError(errno.EXDEV, "Invalid cross-device link"))  # not worded: the OS's words
+    assert error_text(rare, "en") == "cannot write x: Invalid cross-device link"
 
 
 def test_force_replaces_a_regular_file(tmp_path, capsys):

@@ -155,6 +155,54 @@ def test_xlsx_round_trip(tmp_path, capsys):
     assert back.rows[0][:3] == ["山田\r花子", 1, 0.755] and back.rows[1][:3] == ["=cmd|' /C calc'!A0", 1, "=1+1"]
 
 
+def test_an_xlsx_percent_is_read_as_the_percent_the_student_typed(tmp_path, capsys):
+    """Typing 75.5% into Excel stores 0.755 with the format 0.0%: the right loss of item 1 (−ln 0.47
+    = 0.7550) must not get full credit for it (issue 11: a percent is percent_scale, never correct)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["student", "item", "answer"], ["ami", 1, 0.755], ["bo", 1, 0.755], ["cy", 1, 0.755], ["dee", 1, 1]):
+        sheet.append(row)
+    sheet["C2"].number_format = "0.0%"  # shows 75.5%
+    sheet["C3"].number_format = "0.000"  # shows 0.755
+    sheet["C4"].number_format = "0.00%"  # shows 75.50%
+    sheet["C5"].number_format = "0.000"  # the integer 1 shows 1.000
+    book.save(tmp_path / "class.xlsx")
+    table = tables.read(tmp_path / "class.xlsx")
+    assert [table.number_text[(r, 2)] for r in range(4)] == ["75.5%", "0.755", "75.50%", "1.000"]
+    code, out, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / "class.xlsx"), "--lang", "en")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert [(r[0], r[3], r[4]) for r in rows[1:4]] == [("ami", "incorrect", "percent_scale"), ("bo", "correct", ""),
+                                                       ("cy", "incorrect", "percent_scale")]
+
+
+def test_the_xlsx_note_in_japanese_is_spaced_like_the_others(tmp_path, capsys):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in (["student", "item", "answer"], ["ami", 1, 0.755]):
+        book.active.append(row)
+    book.save(tmp_path / "c.xlsx")
+    (tmp_path / "c.csv").write_text("student,item,answer\r\nami,1,0.755\r\n", "utf-8")
+    notes = []
+    for name in ("c.xlsx", "c.csv"):
+        code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / name), "--lang", "ja")
+        assert code == 0, err
+        notes.append(err.splitlines()[0])
+    assert notes == [f"{tmp_path / 'c.xlsx'} を Excel のブック（xlsx 形式）として読みました", f"{tmp_path / 'c.csv'} を UTF-8 として読みました"]
+
+
+@pytest.mark.parametrize(("value", "number_format", "shown"), [
+    (1.0005, "0.000", "1.001"),  # half away from zero on the decimal 1.0005 (the float lies just below it)
+    (2.5, "0", "3"), (-2.5, "0", "-3"), (0.38, "0%", "38%"), (7, "0%", "700%"), (1.1, "0.000", "1.100"),
+    (3.0, "General", "3"), (0.755, "General", "0.755"),
+])
+def test_numbers_as_the_sheet_shows_them(value, number_format, shown):
+    assert tables.number_as_shown(value, number_format) == shown
+
+
 def test_a_cell_too_long_for_excel_is_refused_before_writing(tmp_path, capsys):
     (tmp_path / "r.csv").write_text("student,item,answer\r\nami,1," + "1" * 40_000 + "\r\n", "utf-8")
     code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / "r.csv"), "-o", str(tmp_path / "g.xlsx"), "--lang", "en")
@@ -186,6 +234,27 @@ def test_duplicates_count_once_and_the_last_attempt_counts(tmp_path, capsys):
         report = (tmp_path / f"{attempts}.md").read_text("utf-8")
         assert "| ami | 1 / 6 | 1 | 1 | 0 | 29 |" in report  # 30 identical rows: one answer, never 30 / 6
         assert "| chi | 1 / 6 | 1 | 1 | 0 | 1 |" in report
+
+
+@pytest.mark.parametrize(("students", "words"), [(1, "(1 time)"), (2, "(2 times)")])
+def test_the_report_counts_the_common_mistake_in_english(tmp_path, capsys, students, words):
+    # −log10 0.47 = 0.3279: log_base_10 on item 1, once or twice
+    lines = ["student,item,answer"] + [f"s{i},1,0.328" for i in range(students)]
+    (tmp_path / "r.csv").write_text("\r\n".join(lines) + "\r\n", "utf-8")
+    code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / "r.csv"), "-o", str(tmp_path / "g.csv"),
+                       "--report", str(tmp_path / "r.md"), "--lang", "en")
+    assert code == 0, err
+    assert f"The most common mistake was `log_base_10` {words}:" in (tmp_path / "r.md").read_text("utf-8")
+
+
+def test_each_row_quotes_its_own_answer(tmp_path, capsys):
+    # item 6 is a choice (A)–(D): Z and Q are none of them; rows with the same verdict shared one sentence
+    (tmp_path / "r.csv").write_text("student,item,answer\r\nami,6,Z\r\nbo,6,Q\r\ncy,6,Z\r\n", "utf-8")
+    code, out, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(tmp_path / "r.csv"), "--lang", "en")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out, newline="")))[1:]
+    assert [r[3] for r in rows] == ["invalid"] * 3
+    assert [r[6].split('"')[1] for r in rows] == ["Z", "Q", "Z"], rows
 
 
 def test_an_empty_student_or_item_is_invalid_with_a_reason(tmp_path, capsys):
@@ -238,6 +307,25 @@ def test_variants_are_graded_in_one_run(tmp_path, capsys):
     status = back[0].index("status")
     assert [r[status] for r in back[1:]] == ["correct"] * 3 + ["incorrect"] + ["correct"] * 3 + ["incorrect", "invalid"]
     assert "variant" in back[-1][status + 3]
+
+
+def test_a_key_dir_with_a_single_key_and_variants_is_refused(tmp_path, capsys):
+    # `worksheet -o ws` then `worksheet --variants 2 -o ws --force` keeps the first key.json beside the
+    # variants: grade read it and marked a right variant-01 answer wrong against the old sheet
+    for args in (["--seed", "1"], ["--seed", "2", "--variants", "2", "--force"]):
+        code, _, err = run(capsys, "worksheet", "--count", "3", "--types", "ce-single", "-o", str(tmp_path / "ws"), *args)
+        assert code == 0, err
+    key = json.loads((tmp_path / "ws" / "variant-01" / "key.json").read_text("utf-8"))
+    p = key["items"][0]["question_params"]
+    (tmp_path / "r.csv").write_text(f"student,variant,item,answer\r\nami,1,1,{-math.log(p['y'][p['true_class'] - 1]):.4f}\r\n", "utf-8")
+    code, out, err = run(capsys, "grade", "--key", str(tmp_path / "ws"), "--responses", str(tmp_path / "r.csv"), "--lang", "en")
+    one_line_error(code, err, "key.json", "variant-NN")
+    assert out == ""
+    code, _, err = run(capsys, "grade", "--key", str(tmp_path / "ws"), "--responses", str(tmp_path / "r.csv"), "--lang", "ja")
+    assert code == 2 and "両方" in err
+    (tmp_path / "ws" / "key.json").unlink()  # the variants alone: graded right
+    code, out, err = run(capsys, "grade", "--key", str(tmp_path / "ws"), "--responses", str(tmp_path / "r.csv"), "--lang", "en")
+    assert code == 0 and list(csv.reader(io.StringIO(out, newline="")))[1][4] == "correct", (out, err)
 
 
 def test_a_variant_key_needs_a_variant_column(tmp_path, capsys):

@@ -69,10 +69,12 @@ def load_variants(path: Path) -> dict[int | None, dict[int, KeyItem]]:
     path = Path(path)
     if not path.is_dir():
         return {None: load(path)}
-    if (path / "key.json").is_file():
-        return {None: load(path / "key.json")}
     found = sorted((int(m.group(1)), child / "key.json") for child in path.iterdir()
                    if (m := _VARIANT_DIR.match(child.name)) and (child / "key.json").is_file())
+    if (path / "key.json").is_file():
+        if found:  # one is left from an earlier `worksheet --force` (it keeps other files): never guess which
+            raise _fail("key_dir_ambiguous", path=str(path), single=str(path / "key.json"))
+        return {None: load(path / "key.json")}
     if not found:
         raise _fail("key_dir_empty", path=str(path))
     if len(found) > MAX_VARIANTS:

@@ -121,12 +121,15 @@ def choice_key(text: str) -> str:
 def read_choice(text: str, choices: tuple[str, ...], texts: dict[str, tuple[str, ...]] | None = None) -> int | None:
     """The index of the choice a student named, or None.
 
-    Accepted: the letter in any printed form ("(C)", "（C）", "C", "c", "C)", "C."), the choice
+    Accepted: the letter in any printed form ("(C)", "（C）", "C", "c", "C)", "C.", and "©", which
+    AutoCorrect makes of "(c)"), the choice
     id ("log_power"), the choice's text as printed in either language (`texts`: id → texts),
     and the letter followed by the text of that same choice ("(C) Take the logarithm…")."""
     plain = normalise(text)
     if not plain:
         return None
+    if plain.startswith("©"):  # Office's AutoCorrect turns a typed "(c)" or "(C)" into ©, in Excel too
+        plain = "(C)" + plain[1:]
     by_text = {}
     for index, choice in enumerate(choices):
         by_text[choice_key(choice)] = index

@@ -63,6 +63,25 @@ def for_markdown(text: object, limit: int = 200) -> str:
     return "".join(out)
 
 
+TYPED_DETAIL = ("value", "item", "variant", "reason")  # verdict details that quote what a user typed
+
+
+def typed_text_encoded(verdict, fmt: str):
+    """The verdict with the text a user typed (a choice that is none of the choices, an item or
+    variant cell, the parser's reason quoting the answer) encoded for the document its feedback
+    lands in: Markdown (for_markdown) or LaTeX. Other formats get the verdict as it is."""
+    from dataclasses import replace
+
+    from xentlab.render import tex_escape
+
+    encode = {"md": lambda text: for_markdown(text, limit=10**6), "tex": tex_escape}.get(fmt)
+    if encode is None:
+        return verdict
+    detail = {name: encode(value) if name in TYPED_DETAIL and isinstance(value, str) else value
+              for name, value in verdict.detail.items()}
+    return replace(verdict, detail=detail)
+
+
 # --- spreadsheets (graded.csv) ----------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

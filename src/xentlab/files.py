@@ -37,7 +37,8 @@ def _kind(mode: int) -> str:
 
 
 def _failed(path: Path, error: OSError) -> OutputError:
-    return OutputError(key="write_failed", path=str(path), reason=error.strerror or type(error).__name__)
+    code = errno.errorcode.get(error.errno, "") if error.errno else ""  # the template words the common ones in ja/en
+    return OutputError(key="write_failed", path=str(path), reason=error.strerror or type(error).__name__, code=code)
 
 
 def check_target(path: Path, *, force: bool = False) -> None:

@@ -114,8 +114,11 @@ class Grader:
         self.variants = sorted(v for v in keys if v is not None)
 
     def result(self, verdict: Verdict) -> Result:
+        # rows whose sentences are the same share one: the typed number and the mistake's value never
+        # appear in it, but a typed text does ("Z" is not one of the choices) and must stay the row's own
         signature = (verdict.status, verdict.message, verdict.diagnosis, repr(verdict.expected),
-                     repr(sorted((k, v) for k, v in verdict.detail.items() if k not in ("value", "mistake_value"))))
+                     repr(sorted((k, v) for k, v in verdict.detail.items()
+                                 if not (k in ("value", "mistake_value") and not isinstance(v, str)))))
         sentence = self.sentences.get(signature)
         if sentence is None:
             sentence = self.sentences.setdefault(signature, self.feedback(verdict))
@@ -165,7 +168,7 @@ def grade(table, keys: dict, feedback, lang: str, attempts: str = "last", progre
     grader = Grader(keys, feedback, lang)
     results: list[Result] = []
     names: dict[str, int] = {}  # student → a small number; per row only numbers are kept
-    student_of, item_of = array("l"), array("l")
+    student_of, item_of = array("q"), array("q")  # 8 bytes everywhere ("l" is 4 on Windows, where np.int_ is 8)
     for index, cells in enumerate(table.rows):
         student = cell_text(cells, where["student"], table.number_text, index).strip()
         item_text = cell_text(cells, where["item"], table.number_text, index)
@@ -178,7 +181,7 @@ def grade(table, keys: dict, feedback, lang: str, attempts: str = "last", progre
         item_of.append(item_id if counts else -1)
         if progress:
             progress(1)
-    student_of, item_of = np.frombuffer(student_of, dtype=np.int_), np.frombuffer(item_of, dtype=np.int_)
+    student_of, item_of = np.frombuffer(student_of, dtype=np.int64), np.frombuffer(item_of, dtype=np.int64)
     counted = _choose_attempts(student_of, item_of, np.array([r.score for r in results]), attempts)
     for index in np.flatnonzero((counted >= 0) & (counted != np.arange(len(results)))):
         results[index] = _superseded(grader, results[index], int(counted[index]), attempts)

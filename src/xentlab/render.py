@@ -361,7 +361,11 @@ def render_verdict(verdict, fmt: str, lang: str) -> str:
     document = verdict_document(verdict, lang)
     if fmt == "json":
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    return render_template(f"check/{fmt}.j2", fmt, lang, v=verdict, doc=document)
+    # the sentence in the document's own format: formulas as typed in text, student text inert in Markdown
+    from xentlab.encode import typed_text_encoded
+
+    feedback = verdict_feedback(typed_text_encoded(verdict, fmt), lang, fmt)
+    return render_template(f"check/{fmt}.j2", fmt, lang, v=verdict, doc={**document, "feedback": feedback})
 
 
 def render_grade_report(summary: dict, lang: str, figures: list[dict] | None = None) -> str:

@@ -183,10 +183,12 @@ class Checked(Result):
         return render_verdict(self.verdict, "text", self.lang)
 
     def to_latex(self) -> str:
+        from xentlab.encode import typed_text_encoded
         from xentlab.render import environment, language_module, verdict_feedback
 
+        feedback = verdict_feedback(typed_text_encoded(self.verdict, "tex"), self.lang, "tex")  # a typed \input stays text
         return environment().get_template("display/verdict.tex.j2").render(
-            v=self.verdict, T=language_module("labels", "tex", self.lang), feedback=verdict_feedback(self.verdict, self.lang, "tex"))
+            v=self.verdict, T=language_module("labels", "tex", self.lang), feedback=feedback)
 
     def to_html(self) -> str:
         from xentlab import display

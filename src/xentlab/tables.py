@@ -18,6 +18,7 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
 
 from xentlab.errors import InputError
@@ -202,13 +203,19 @@ def read_xlsx(data: bytes, path: str = "") -> Table:
 
 def number_as_shown(value: int | float, number_format: str | None) -> str:
     """A number as the sheet shows it: "0.000" keeps three decimals (1.10 stays 1.10, which
-    matters for significant figures); anything else is the shortest exact text."""
+    matters for significant figures), "0.0%" shows 0.755 as 75.5% (what the student typed into
+    the cell, and a percent is never a loss); rounded half away from zero on the decimal, as Excel
+    shows it. Any other format gives the shortest exact text."""
     fmt = (number_format or "General").split(";")[0]
+    percent = fmt.endswith("%")
+    digits = fmt[:-1] if percent else fmt
+    if digits.startswith("0") and set(digits) <= set("0.") and digits.count(".") <= 1:
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        exact = Decimal(value if isinstance(value, int) else repr(value)) * (100 if percent else 1)
+        shown = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=Context(prec=400))
+        return f"{shown}%" if percent else str(shown)
     if isinstance(value, int):
         return str(value)
-    if fmt.startswith("0") and set(fmt) <= set("0.") and fmt.count(".") <= 1:
-        decimals = len(fmt.split(".")[1]) if "." in fmt else 0
-        return f"{value:.{decimals}f}"
     text = repr(value)
     return text[:-2] if text.endswith(".0") else text
 

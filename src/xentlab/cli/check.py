@@ -15,7 +15,8 @@ UNIT_OF_BASE = {"e": "nats", "2": "bits", "10": "decimal"}
 
 @cli.command()
 @click.option("--key", "key_path", type=click.Path(path_type=Path), help="An answer key (key.json from `xentlab worksheet`).")
-@click.option("--item", "item_id", type=int, help="With --key: the item id.")
+@click.option("--item", "item_id", metavar="N", callback=lambda ctx, param, value: _item_number(value),
+              help="With --key: the item id.")
 @click.option("--kind", help="Check a number against a solve kind (same inputs as `xentlab solve`); with --steps, the derivation kind.")
 @numeric_input_options
 @click.option("--expect", help="Check a formula against this expected formula.")
@@ -60,6 +61,20 @@ def check(key_path, item_id, kind, expect, answer, steps_path, start, rtol, atol
 
     text = render_verdict(verdict, fmt, lang)
     click.echo(text if fmt == "json" else for_terminal_text(text), nl=False)
+
+
+def _item_number(text: str | None) -> int | None:
+    """--item as a plain integer, read like the item column of `grade` ("1_0", "+3", "3.0" are refused:
+    click's int() would read "1_0" as item 10)."""
+    if text is None:
+        return None
+    from xentlab.answers import read_item_id
+    from xentlab.errors import UsageError
+
+    number = read_item_id(text)
+    if number is None:
+        raise UsageError(key="check_bad_item", value=text[:20])
+    return number
 
 
 def _tolerance_overrides(rtol, atol, sig_figs) -> dict:
