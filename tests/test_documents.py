@@ -143,3 +143,21 @@ def test_no_english_words_or_rule_ids_in_ja_prose():
                 found.append(f"{name}: {word}")
         assert not any(re.search(rf"(?<![\w`{{]){rule}(?![\w`}}])", prose(name, text)) for rule in RULE_IDS - {"softmax", "mean", "perplexity"}), name
     assert not found, sorted(set(found))[:30]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_derivation_answer_at_a_glance_is_its_target_line_not_a_broken_table(lang):
+    """derive-lines stores its reference derivation (several lines); in the answers at a glance it was a
+    multi-line code span inside a Markdown table row, which ends the table, and ran off the PDF's page."""
+    from xentlab import worksheet as ws
+
+    sheet = ws.build(5, 4, ("derive-lines",), 2)
+    _, answers = ws.render(sheet, "md", lang)
+    glance = answers.split("\n---\n")[0]
+    rows = [line for line in glance.splitlines() if line.startswith("|")]
+    assert len(rows) == 2 + 4 and all(row.endswith("|") for row in rows), glance
+    assert "\\log L = \\log" not in glance  # the derivation's lines are in the worked solutions, not here
+    # item 4 of this sheet derives log L = Σ_k t_k log y_k (item 1 goes on to E = −Σ_k t_k log y_k)
+    assert "$\\log L = \\sum_{k=1}^{K} t_{k} \\log y_{k}$" in rows[-1] and "$E = -\\sum_{k=1}^{K} t_{k} \\log y_{k}$" in rows[2]
+    _, tex = ws.render(sheet, "tex", lang)
+    assert not any("\\prod" in line and "&" in line for line in tex.splitlines())
