@@ -161,3 +161,31 @@ def test_a_derivation_answer_at_a_glance_is_its_target_line_not_a_broken_table(l
     assert "$\\log L = \\sum_{k=1}^{K} t_{k} \\log y_{k}$" in rows[-1] and "$E = -\\sum_{k=1}^{K} t_{k} \\log y_{k}$" in rows[2]
     _, tex = ws.render(sheet, "tex", lang)
     assert not any("\\prod" in line and "&" in line for line in tex.splitlines())
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_follow_up_sheet_carries_its_key_s_sheet_code_never_the_seed(lang, tmp_path):
+    """Follow-up sheets printed "全 8 問・シード 3" for the student: the worksheet's rule (the seed stays
+    in the answer key) holds for them too."""
+    import json
+    from pathlib import Path
+
+    from documents import _run
+
+    data = Path(__file__).parent / "data"
+    _run(["grade", "--key", str(data / "class-key.json"), "--responses", str(data / "class.csv"), "-o", str(tmp_path / "g.csv")])
+    _run(["followup", "--lang", lang, "--graded", str(tmp_path / "g.csv"), "--key", str(data / "class-key.json"),
+          "-o", str(tmp_path / "fu"), "--seed", "3"])
+    folders = [p.parent for p in sorted((tmp_path / "fu").rglob("worksheet.md"))]
+    assert len(folders) == 4  # ben, dana, emi and the class
+    codes = set()
+    for folder in folders:
+        key = json.loads((folder / "key.json").read_text(encoding="utf-8"))
+        student = (folder / "worksheet.md").read_text(encoding="utf-8")
+        answers = (folder / "answers.md").read_text(encoding="utf-8")
+        header = student.split("\n")[2]
+        assert key["seed"] == 3 and key["sheet_code"] in header, header
+        assert not re.search(r"シード|\bseed\b", student), header
+        assert key["sheet_code"] in answers and ("（シード 3）" if lang == "ja" else "(seed 3)") in answers
+        codes.add(key["sheet_code"])
+    assert len(codes) == 4
