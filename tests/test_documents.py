@@ -189,3 +189,20 @@ def test_a_follow_up_sheet_carries_its_key_s_sheet_code_never_the_seed(lang, tmp
         assert key["sheet_code"] in answers and ("（シード 3）" if lang == "ja" else "(seed 3)") in answers
         codes.add(key["sheet_code"])
     assert len(codes) == 4
+
+
+@pytest.mark.parametrize("fmt", ["otter", "nbgrader"])
+def test_a_notebook_names_its_sheet_code_never_the_seed(fmt, tmp_path):
+    """student.ipynb said （シード 7）: with the seed `xentlab worksheet --seed 7` rebuilds every answer.
+    The instructor's notebook too (Otter makes the student's version from it)."""
+    import json
+
+    from documents import _run
+
+    _run(["notebook", "--count", "4", "--seed", "7", "--format", fmt, "--lang", "ja", "-o", str(tmp_path)])
+    key = json.loads((tmp_path / "key.json").read_text(encoding="utf-8"))
+    assert key["seed"] == 7
+    for name in ("student.ipynb", "assignment.ipynb"):
+        cells = json.loads((tmp_path / name).read_text(encoding="utf-8"))["cells"]
+        prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        assert f"（シート番号 {key['sheet_code']}）" in prose and "シード" not in prose, name

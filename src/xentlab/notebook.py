@@ -186,7 +186,7 @@ def build(count: int, seed: int, *, types: tuple[str, ...] | None = None, diffic
     sheet = ws.build(seed, count, types or ws.all_types(), difficulty)
     words = _words(lang)
     questions = tuple(worksheet_items(sheet, lang) + implement_items(implement, lang))
-    intro = _say(words.intro, count, len(implement), seed)
+    intro = _say(words.intro, count, len(implement), sheet.code)  # never the seed: with it anyone rebuilds the key
     return Assignment(_say(words.title), intro, ["import numpy as np", "import xentlab"], questions, ws.key_json(sheet, lang, "md"))
 
 
