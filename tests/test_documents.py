@@ -206,3 +206,20 @@ def test_a_notebook_names_its_sheet_code_never_the_seed(fmt, tmp_path):
         cells = json.loads((tmp_path / name).read_text(encoding="utf-8"))["cells"]
         prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
         assert f"（シート番号 {key['sheet_code']}）" in prose and "シード" not in prose, name
+
+
+def test_followup_and_notebook_say_what_they_wrote_in_the_user_s_language(tmp_path):
+    """Both printed "wrote N files to DIR" in English after --lang ja, where worksheet says it in Japanese."""
+    from pathlib import Path
+
+    from documents import _run
+
+    data = Path(__file__).parent / "data"
+    _run(["grade", "--key", str(data / "class-key.json"), "--responses", str(data / "class.csv"), "-o", str(tmp_path / "g.csv")])
+    said = _run(["followup", "--lang", "ja", "--graded", str(tmp_path / "g.csv"), "--key", str(data / "class-key.json"),
+                 "-o", str(tmp_path / "fu")])
+    assert said.strip() == f"{tmp_path / 'fu'} に 15 個のファイルを書き込みました", said
+    said = _run(["notebook", "--lang", "ja", "--count", "2", "--seed", "1", "--format", "otter", "-o", str(tmp_path / "nb")])
+    assert said.strip() == f"{tmp_path / 'nb'} に 3 個のファイルを書き込みました", said
+    said = _run(["notebook", "--lang", "en", "--count", "2", "--seed", "1", "--format", "otter", "-o", str(tmp_path / "nb2")])
+    assert said.strip() == f"wrote 3 files to {tmp_path / 'nb2'}", said
