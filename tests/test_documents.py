@@ -223,3 +223,18 @@ def test_followup_and_notebook_say_what_they_wrote_in_the_user_s_language(tmp_pa
     assert said.strip() == f"{tmp_path / 'nb'} に 3 個のファイルを書き込みました", said
     said = _run(["notebook", "--lang", "en", "--count", "2", "--seed", "1", "--format", "otter", "-o", str(tmp_path / "nb2")])
     assert said.strip() == f"wrote 3 files to {tmp_path / 'nb2'}", said
+
+
+def test_the_grade_report_names_a_type_by_its_one_name_when_the_key_has_an_old_one(tmp_path):
+    """tests/data/class-key.json was written with "bce"; the report's 種類 column printed bce, where every
+    output writes binary-cross-entropy."""
+    from pathlib import Path
+
+    from documents import _run
+
+    data = Path(__file__).parent / "data"
+    assert '"kind": "bce"' in (data / "class-key.json").read_text(encoding="utf-8")
+    _run(["grade", "--lang", "ja", "--key", str(data / "class-key.json"), "--responses", str(data / "class.csv"),
+          "-o", str(tmp_path / "g.csv"), "--report", str(tmp_path / "report.md")])
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "| 3 | binary-cross-entropy | 0.7550 |" in report and "| bce |" not in report
