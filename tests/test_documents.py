@@ -238,3 +238,17 @@ def test_the_grade_report_names_a_type_by_its_one_name_when_the_key_has_an_old_o
           "-o", str(tmp_path / "g.csv"), "--report", str(tmp_path / "report.md")])
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "| 3 | binary-cross-entropy | 0.7550 |" in report and "| bce |" not in report
+
+
+def test_a_checked_derivation_writes_its_math_in_ascii_like_every_other_document():
+    """check --steps wrote "（E ＝ −log L）" and "t_1 ＝ 1、t_2 ＝ 0" (full-width ＝ beside ASCII math, the
+    slip the issue named), and "Σ（Π）" for "Σ or Π"."""
+    from pathlib import Path
+
+    from xentlab import steps
+
+    text = (Path(__file__).parent / "data" / "derivations" / "seed000_article.tex").read_text(encoding="utf-8")
+    report = steps.render(steps.check(text), "text", "ja")
+    assert "＝" not in report and "Σ（Π）" not in report
+    assert "符号を反転する（E = −log L）" in report and "マイナスの符号が抜けています（E = −log L です）" in report
+    assert "たとえば t_1 = 1、t_2 = 0、t_3 = 0、y_1 = 0.33、y_2 = 0.32、y_3 = 0.35 のとき" in report
