@@ -252,3 +252,13 @@ def test_a_checked_derivation_writes_its_math_in_ascii_like_every_other_document
     assert "＝" not in report and "Σ（Π）" not in report
     assert "符号を反転する（E = −log L）" in report and "マイナスの符号が抜けています（E = −log L です）" in report
     assert "たとえば t_1 = 1、t_2 = 0、t_3 = 0、y_1 = 0.33、y_2 = 0.32、y_3 = 0.35 のとき" in report
+
+
+def test_practice_quotes_the_key_to_type_in_japanese(tmp_path):
+    """"。? と入力すると…" set the ASCII ? loose beside Japanese punctuation; a teacher writes 「?」."""
+    from documents import _run
+
+    (tmp_path / "a.txt").write_text("\n0.5\n", encoding="utf-8")
+    said = _run(["practice", "--lang", "ja", "--answers", str(tmp_path / "a.txt"), "--seed", "1", "--max", "2"])
+    assert "「?」と入力すると解き方を表示します" in said and "（「?」で解き方を表示します）" in said, said
+    assert not re.search(r"[。（] ?\? ", said)
