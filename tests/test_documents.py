@@ -262,3 +262,22 @@ def test_practice_quotes_the_key_to_type_in_japanese(tmp_path):
     said = _run(["practice", "--lang", "ja", "--answers", str(tmp_path / "a.txt"), "--seed", "1", "--max", "2"])
     assert "「?」と入力すると解き方を表示します" in said and "（「?」で解き方を表示します）" in said, said
     assert not re.search(r"[。（] ?\? ", said)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_question_that_gives_log_l_does_not_ask_to_take_the_log(lang):
+    """「対数をとると次の式になります。log L = …」 was followed by 「対数をとり、…書き直しなさい」: the
+    student was asked to take a log already taken."""
+    from xentlab import worksheet as ws
+
+    given, asked = ("対数をとると次の式", "対数をとり、") if lang == "ja" else ("Taking the logarithm gives", "Take the logarithm and")
+    seen = {True: 0, False: 0}
+    for seed in range(40):
+        for difficulty in (1, 2, 3):
+            student, _ = ws.render(ws.build(seed, 1, ("derive-step",), difficulty), "md", lang)
+            if given in student:
+                seen[True] += 1
+                assert asked not in student, student
+            elif asked in student:
+                seen[False] += 1
+    assert seen[True] > 20 and seen[False] > 20  # both kinds of question were drawn
