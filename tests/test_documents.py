@@ -281,3 +281,16 @@ def test_a_question_that_gives_log_l_does_not_ask_to_take_the_log(lang):
             elif asked in student:
                 seen[False] += 1
     assert seen[True] > 20 and seen[False] > 20  # both kinds of question were drawn
+
+
+def test_a_japanese_step_heading_has_one_colon():
+    """「ステップ 1：ソフトマックス：ロジットから確率へ」 read as a list of labels; and the gradient was
+    「予測 − 正解」で、簡単で、… (translated word for word)."""
+    found = [line for name, text in documents("ja").items() for line in text.splitlines()
+             if re.search(r"ステップ \d+：[^\n]*：", line)]
+    assert not found, found[:5]
+    from xentlab.derivations import derive
+    from xentlab.render import render_derivation
+
+    text = render_derivation(derive("softmax-gradient"), "text", "ja")
+    assert "ステップ 1：ソフトマックスでロジットを確率にする" in text and "という簡単な形で、つねに −1 から 1 の間にあります" in text
