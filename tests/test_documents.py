@@ -294,3 +294,19 @@ def test_a_japanese_step_heading_has_one_colon():
 
     text = render_derivation(derive("softmax-gradient"), "text", "ja")
     assert "ステップ 1：ソフトマックスでロジットを確率にする" in text and "という簡単な形で、つねに −1 から 1 の間にあります" in text
+
+
+def test_a_follow_up_key_names_the_skill_it_targets_in_a_sentence(tmp_path):
+    """「正解クラスの項を選ぶを確かめる問題です」 glued a skill named by a verb to を; values were listed
+    「答えは 0.1796、2.28 になります」."""
+    from pathlib import Path
+
+    from documents import _run
+
+    data = Path(__file__).parent / "data"
+    _run(["grade", "--key", str(data / "class-key.json"), "--responses", str(data / "class.csv"), "-o", str(tmp_path / "g.csv")])
+    _run(["followup", "--lang", "ja", "--graded", str(tmp_path / "g.csv"), "--key", str(data / "class-key.json"), "-o", str(tmp_path / "fu")])
+    keys = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "fu").rglob("answers.md"))
+    assert "スキル「正解クラスの項を選ぶ」を確かめる問題です。" in keys
+    assert not re.search(r"[^」]を確かめる問題です", keys)
+    assert not re.search(r"答えは \$[^$]*\$、", keys)
