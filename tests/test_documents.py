@@ -331,3 +331,20 @@ def test_a_follow_up_key_names_the_skill_it_targets_in_a_sentence(tmp_path):
     assert "スキル「正解クラスの項を選ぶ」を確かめる問題です。" in keys
     assert not re.search(r"[^」]を確かめる問題です", keys)
     assert not re.search(r"答えは \$[^$]*\$、", keys)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_markdown_table_row_is_one_line(lang):
+    """A cell with a line break ends a Markdown table: the rest of the row shows as loose text (the
+    derive-lines answers at a glance did this)."""
+    broken = []
+    for name, text in every_document(lang).items():
+        if not name.endswith("md"):
+            continue
+        in_code = False
+        lines = text.splitlines()
+        for before, line in zip(lines, lines[1:]):
+            in_code ^= before.startswith("```")
+            if not in_code and before.startswith("|") and not before.rstrip().endswith("|"):
+                broken.append(f"{name}: {before[:80]}")
+    assert not broken, broken[:10]
