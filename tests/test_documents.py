@@ -28,6 +28,7 @@ FORBIDDEN = [
     (r"\{\{ |\{%|%\}| \}\}", "Jinja left unrendered"),
     (r"\t", "a tab (table cells are joined by tabs inside the templates)"),
     (r"クラス 0\b|\bclass 0\b|\bclasses 0\b", "classes are numbered from 1 in every text a person reads"),
+    (r"カーネル|\bkernels?\b", "the kernels are how xentlab computes, a word of its code, not of a student's key"),
 ]
 STUDENT_FORBIDDEN = [
     (r"シード|\bseed\b", "the student sheet carries the sheet code, never the seed"),
