@@ -46,6 +46,11 @@ ERRORS = [
     ["worksheet", "--count", "2", "--seed", "1", "--pdf", "-o", "x"], ["worksheet", "--count", "2", "--seed", "1", "-o", "sheet.md"],
     ["worksheet", "--count", "9", "--seed", "0", "--types", "log-rule", "--difficulty", "1", "-o", "/nonexistent-dir/x"],
     ["moodle", "--count", "2", "--seed", "1", "--types", "unit"], ["derive", "sse", "extra"],
+    ["practice", "--skills", "natral_log"], ["practice", "--max", "0"], ["notebook", "--count", "2", "--seed", "1", "--format", "otr", "-o", "x"],
+    ["notebook", "--count", "2", "--seed", "1", "--format", "otter", "--implement", "cross-entropi", "-o", "x"],
+    ["check", "--steps", "/nonexistent/derivation.txt"], ["check", "--steps", "-", "--answer", "1"],
+    ["followup", "--graded", "/nonexistent/graded.csv", "--key", "/nonexistent/key.json", "-o", "x"],
+    ["grade", "--key", "/nonexistent/key.json", "--responses", "/nonexistent/r.csv"],
 ]
 
 

@@ -349,3 +349,19 @@ def test_every_markdown_table_row_is_one_line(lang):
             if not in_code and before.startswith("|") and not before.rstrip().endswith("|"):
                 broken.append(f"{name}: {before[:80]}")
     assert not broken, broken[:10]
+
+
+@pytest.mark.parametrize(("args", "ja", "en"), [
+    (["practice", "--skills", "natral_log"], "「natural_log」のことですか？次から選んでください：natural_log、sign、", "did you mean 'natural_log'?"),
+    (["notebook", "--count", "2", "--seed", "1", "--format", "otr", "-o", "x"], "「otter」のことですか？次のどれかを指定してください：otter、nbgrader",
+     "did you mean 'otter'?"),
+    (["notebook", "--count", "2", "--seed", "1", "--format", "otter", "--implement", "cross-entropi", "-o", "x"], "「cross-entropy」のことですか？",
+     "did you mean 'cross-entropy'?"),
+])
+def test_a_typo_in_the_newer_commands_names_gets_did_you_mean(args, ja, en, tmp_path):
+    """practice --skills, notebook --format and --implement listed their choices (joined with ASCII
+    commas in Japanese) but suggested nothing, where every other name of the one vocabulary does."""
+    from documents import _run
+
+    assert ja in _run([args[0], "--lang", "ja", *args[1:]])
+    assert en in _run([args[0], "--lang", "en", *args[1:]])

@@ -163,7 +163,9 @@ def parse_implement(text: str | None) -> tuple[tuple[str, str], ...]:
         kind, _, output = part.partition(":")
         if (kind, output or "loss") not in FUNCTIONS:
             valid = tuple(k if o == "loss" else f"{k}:{o}" for k, o in FUNCTIONS)  # not text: a list of choices is never cut
-            raise UsageError(key="notebook_implement", value=part, choices=valid)
+            from xentlab.names import suggest
+
+            raise UsageError(key="notebook_implement", value=part, choices=valid, suggestion=suggest(part, valid))
         if (kind, output or "loss") not in chosen:
             chosen.append((kind, output or "loss"))
     return tuple(chosen)
@@ -197,7 +199,9 @@ def render(assignment: Assignment, fmt: str, lang: str) -> tuple[str, str]:
     if fmt not in FORMATS:
         from xentlab.errors import UsageError
 
-        raise UsageError(key="notebook_format", value=fmt, choices=", ".join(FORMATS))
+        from xentlab.names import suggest
+
+        raise UsageError(key="notebook_format", value=fmt, choices=", ".join(FORMATS), suggestion=suggest(fmt, FORMATS))
     words = _words(lang)
     master = notebook_formats.otter_master if fmt == "otter" else notebook_formats.nbgrader_source
     student = notebook_formats.otter_student if fmt == "otter" else notebook_formats.nbgrader_student

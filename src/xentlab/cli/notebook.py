@@ -31,7 +31,9 @@ def notebook(count: int, seed: int, fmt: str, types: str | None, difficulty: int
 
     ws.check_options(count, difficulty, None, "md", lang)
     if fmt not in nb.FORMATS:
-        raise UsageError(key="notebook_format", value=fmt, choices=", ".join(nb.FORMATS))
+        from xentlab.names import suggest
+
+        raise UsageError(key="notebook_format", value=fmt, choices=", ".join(nb.FORMATS), suggestion=suggest(fmt, nb.FORMATS))
     if seed < 0:
         raise UsageError(key="notebook_seed", value=seed)
     chosen = ws.parse_types(types)
