@@ -284,6 +284,7 @@ def test_practice_quotes_the_key_to_type_in_japanese(tmp_path):
     said = _run(["practice", "--lang", "ja", "--answers", str(tmp_path / "a.txt"), "--seed", "1", "--max", "2"])
     assert "「?」と入力すると解き方を表示します" in said and "（「?」で解き方を表示します）" in said, said
     assert not re.search(r"[。（] ?\? ", said)
+    assert "解き方を見るには「?」を入力します" in _run(["practice", "--help", "--lang", "ja"])
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
