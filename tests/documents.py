@@ -46,6 +46,11 @@ ERRORS = [
     ["worksheet", "--count", "2", "--seed", "1", "--pdf", "-o", "x"], ["worksheet", "--count", "2", "--seed", "1", "-o", "sheet.md"],
     ["worksheet", "--count", "9", "--seed", "0", "--types", "log-rule", "--difficulty", "1", "-o", "/nonexistent-dir/x"],
     ["moodle", "--count", "2", "--seed", "1", "--types", "unit"], ["derive", "sse", "extra"],
+    ["practice", "--skills", "natral_log"], ["practice", "--max", "0"], ["notebook", "--count", "2", "--seed", "1", "--format", "otr", "-o", "x"],
+    ["notebook", "--count", "2", "--seed", "1", "--format", "otter", "--implement", "cross-entropi", "-o", "x"],
+    ["check", "--steps", "/nonexistent/derivation.txt"], ["check", "--steps", "-", "--answer", "1"],
+    ["followup", "--graded", "/nonexistent/graded.csv", "--key", "/nonexistent/key.json", "-o", "x"],
+    ["grade", "--key", "/nonexistent/key.json", "--responses", "/nonexistent/r.csv"],
 ]
 
 
@@ -116,3 +121,115 @@ def _run(args: list[str]) -> str:
         except SystemExit:
             pass
     return out.getvalue() + err.getvalue()
+
+
+# --- what the commands added since (issues 11, 12, 14, 15, 16) print or write for a person -----
+
+DERIVATION_FILES = "derivations"  # tests/data/derivations: students' derivations, plain, Unicode and LaTeX
+PRACTICE_ANSWERS = "0.1192\n?\n1.5\n(C)\n\n0.5\n-log(0.33)\n?\n2.0\n"
+VERDICTS = [  # (answer, keyword arguments of xentlab.check): a verdict of every kind
+    ("-0.481486", dict(kind="cross-entropy", y=[0.33, 0.32, 0.35], t=[1, 0, 0])),
+    ("1.1", dict(kind="cross-entropy", y=[0.33, 0.32, 0.35], t=[1, 0, 0])),
+    ("38%", dict(kind="cross-entropy", y=[0.33, 0.32, 0.35], t=[1, 0, 0])),
+    ("1.109 ビット", dict(kind="cross-entropy", y=[0.33, 0.32, 0.35], t=[1, 0, 0])),
+    ("abc(", dict(kind="cross-entropy", y=[0.33, 0.32, 0.35], t=[1, 0, 0])),
+    ("-(t1*log(y1))", dict(expect="-(t1*log(y1)+t2*log(y2))")),
+    ("-log(y1^t1 y2^t2)", dict(expect="-(t1*log(y1)+t2*log(y2))")),
+]
+
+
+@lru_cache(maxsize=1)
+def step_reports() -> dict:
+    """{file name: steps.check report} for every derivation in tests/data/derivations."""
+    from pathlib import Path
+
+    from xentlab import steps
+
+    folder = Path(__file__).parent / "data" / DERIVATION_FILES
+    reports = {path.name: steps.check(path.read_text(encoding="utf-8")) for path in sorted(folder.iterdir()) if path.is_file()}
+    return {name: _our_words_only(report) for name, report in reports.items()}
+
+
+def _our_words_only(report):
+    """The report with what the student typed (their lines, their justifications) replaced by a
+    placeholder: the words and style under test are xentlab's, not the student's (seed 000's
+    justification mentions サイコロ, and a student may write %} or ASCII punctuation)."""
+    from dataclasses import replace
+
+    lines = [replace(line, text="x = 1", claim="", rhs_text="1") for line in report.lines]
+    return replace(report, lines=lines, prose={n: ["…"] for n in report.prose}, trailing=[])
+
+
+@lru_cache(maxsize=2)
+def new_documents(lang: str) -> dict[str, str]:
+    """{name: text} of what the newer commands give a person: check --steps reports, derive-lines
+    items, verdicts, probe feedback, the grade report, follow-up sheets, a practice session and the
+    notebooks. Names of what a student is handed start with "worksheet" (the stricter rules)."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    import xentlab
+    from xentlab import steps
+    from xentlab import worksheet as ws
+
+    out: dict[str, str] = {}
+    for name, report in step_reports().items():
+        for fmt in FORMATS:
+            out[f"steps {name} {fmt}"] = steps.render(report, fmt, lang)
+    for seed in (0, 5):
+        for difficulty in (1, 2, 3):
+            sheet = ws.build(seed, 4, ("derive-lines",), difficulty)
+            for fmt in ("md", "tex"):
+                student, answers = ws.render(sheet, fmt, lang)
+                out[f"worksheet derive-lines {seed} {difficulty} {fmt}"] = student
+                out[f"answers derive-lines {seed} {difficulty} {fmt}"] = answers
+    for number, (answer, options) in enumerate(VERDICTS):
+        verdict = xentlab.check(answer, lang=lang, **options)
+        out[f"check {number} md"] = verdict.to_markdown()
+        out[f"check {number} text"] = verdict.to_text()
+    out.update(_probe_documents(lang))
+    data = Path(__file__).parent / "data"
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        out["grade stderr text"] = _run(["grade", "--lang", lang, "--key", str(data / "class-key.json"), "--responses",
+                                         str(data / "class.csv"), "-o", str(tmp / "graded.csv"), "--report", str(tmp / "report.md")])
+        out["grade report md"] = (tmp / "report.md").read_text(encoding="utf-8")
+        for fmt in ("md", "tex"):
+            target = tmp / f"followup-{fmt}"
+            out[f"followup {fmt} stderr text"] = _run(["followup", "--lang", lang, "--graded", str(tmp / "graded.csv"), "--key",
+                                                       str(data / "class-key.json"), "-o", str(target), "--seed", "3", "--format", fmt])
+            for path in sorted(target.rglob(f"*.{fmt}")):
+                role = "worksheet" if path.stem == "worksheet" else "answers"
+                out[f"{role} followup {path.relative_to(target)} {fmt}"] = path.read_text(encoding="utf-8")
+        (tmp / "answers.txt").write_text(PRACTICE_ANSWERS, encoding="utf-8")
+        out["practice text"] = _run(["practice", "--lang", lang, "--answers", str(tmp / "answers.txt"), "--seed", "1", "--max", "8"])
+        for fmt in ("otter", "nbgrader"):
+            target = tmp / f"notebook-{fmt}"
+            out[f"notebook {fmt} stderr text"] = _run(["notebook", "--lang", lang, "--count", "13", "--seed", "7", "--format", fmt,
+                                                       "--implement", "cross-entropy,softmax-cross-entropy:gradient,token-loss:perplexity",
+                                                       "-o", str(target)])
+            for which, role in (("student", "worksheet"), ("assignment", "answers")):
+                cells = json.loads((target / f"{which}.ipynb").read_text(encoding="utf-8"))["cells"]
+                out[f"{role} notebook {fmt} {which} md"] = "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return out
+
+
+def _probe_documents(lang: str) -> dict[str, str]:
+    """The probe's verdicts on the students' wrong functions (tests/data/student_losses.py)."""
+    import sys
+    from pathlib import Path
+
+    import xentlab
+
+    sys.path.insert(0, str(Path(__file__).parent / "data"))
+    try:
+        from student_losses import WRONG
+    finally:
+        sys.path.pop(0)
+    out = {}
+    for number, (function, options, _) in enumerate(WRONG):
+        verdict = xentlab.probe(function, lang=lang, **options)
+        out[f"probe {number} text"] = verdict.feedback
+        out[f"probe {number} md"] = verdict.to_markdown()
+    return out

@@ -207,7 +207,7 @@ def test_a_list_of_choices_in_an_error_is_never_cut(tmp_path, capsys):
     """Terminal-safe parameters are cut at 80 characters; the list of valid names is ours, and
     whole: the last skill of the table and the last exercise of `xentlab notebook` are in it."""
     code, _, err = run(capsys, "practice", "--skills", "logs", "--lang", "ja")
-    assert code == 2 and err.strip().endswith("units, reading_question"), err
+    assert code == 2 and err.strip().endswith("units、reading_question"), err
     code, _, err = run(capsys, "notebook", "--count", "1", "--seed", "1", "--format", "otter", "--implement", "hinge",
                        "-o", str(tmp_path / "nb"), "--lang", "en")
     assert code == 2 and err.strip().endswith("token-loss, token-loss:perplexity"), err

@@ -235,3 +235,32 @@ def test_batch_table_names_targets_in_the_language_of_the_page():
     # a spread target has no single "y at the target"
     assert [cell.strip() for cell in rows[1]][1:3] == ["soft", "—"]
     assert [cell.strip() for cell in rows[2]][1:3] == ["classes 1, 3", "—"]
+
+
+def test_typed_numbers_read_the_same_in_the_table_the_substitution_and_the_figure(tmp_path):
+    """The table wrote 0.70 … 0.10 and the substitution log 0.7 + … + log 0.1, the caption p = 0.7; a
+    bce point at t = 0 was p = 0.1800 (the float 1 − 0.82) beside p = 0.44 and p = 0.3."""
+    import re
+
+    from xentlab.render import render_solution
+    from xentlab.solve import Inputs, solve
+
+    import numpy as np
+
+    tokens = render_solution(solve("token-loss", Inputs(p=np.array([0.7, 0.95, 0.8, 0.1]))), "md", "ja")
+    assert "\\log 0.70 + \\log 0.95 + \\log 0.80 + \\log 0.10" in tokens
+    single = render_solution(solve("cross-entropy", Inputs(y=np.array([0.1, 0.25, 0.65]), t=np.array([0.0, 1, 0]))), "text", "en")
+    assert "E = −(0·log(0.10) + 1·log(0.25) + 0·log(0.65))" in single
+    squares = render_solution(solve("sse", Inputs(y=np.array([0.1, 0.25]), t=np.array([0.0, 1]))), "text", "en")
+    assert "E = (0.10 − 0)^2 + (0.25 − 1)^2" in squares and "E = 0.5725" in squares  # 0.01 + 0.5625 by hand
+    # a row with more than 6 decimals keeps every digit of each number (0.000000000001 is not 0.000000)
+    clipped = render_solution(solve("cross-entropy", Inputs(y=np.array([1e-12, 0.5, 0.499999999999]), t=np.array([1.0, 0, 0]))), "text", "en")
+    assert "1·log(0.000000000001) + 0·log(0.5) + 0·log(0.499999999999)" in clipped
+    proc = xentlab("solve", "binary-cross-entropy", "--y", "0.44;0.82;0.3", "--t", "1;0;1", "-o", str(tmp_path / "b.md"), "--lang", "ja")
+    assert proc.returncode == 0, proc.stderr
+    caption = re.search(r"番号の順に (.*?)です", (tmp_path / "b.md").read_text(encoding="utf-8")).group(1)
+    # 1 − 0.82 = 0.18 on the decimals typed; −log 0.44 = 0.8210, −log 0.18 = 1.715, −log 0.30 = 1.204 (math.log)
+    assert caption == "p = 0.44（E = 0.8210）、p = 0.18（E = 1.715）、p = 0.30（E = 1.204）"
+    assert [f"{-math.log(p):.4g}" for p in (0.44, 0.18, 0.30)] == ["0.821", "1.715", "1.204"]
+    svg = (tmp_path / "b.curve.svg").read_text(encoding="utf-8")
+    assert "p = 0.18" in svg and "0.1800" not in svg

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from xentlab import names
 from xentlab.errors import InputError
 from xentlab.limits import CheckTimeout, checkpoint, time_limit
 from xentlab.model import Verdict
@@ -150,6 +151,7 @@ def parse_item(raw, where: str, only: int | None = None) -> tuple[int, KeyItem |
         raise _fail("key_answer_not_a_choice", where=where)
     elif stored != answer.value:
         raise _fail("key_answer_mismatch", where=where, stored=str(stored), computed=str(answer.value))
+    kind = names.problem_type(kind)  # an old name (bce, softmax-ce) still loads; what we show is the one name
     return item_id, KeyItem(item_id, kind, answer.kind, stored, tolerance, tuple(answer.choices), mistakes, answer.unit)
 
 

@@ -97,9 +97,22 @@ def loss_curve(points: list[tuple[float, float]], base: str = "e") -> Plot:
         {"p": p, "e": e, "x": round(x.pixel(p), 2), "y": round(y.pixel(min(e, ymax)), 2), "infinite": not math.isfinite(e), "n": n + 1}
         for n, (p, e) in enumerate(points)
     ]
+    for pt, text in zip(marked, probability_texts([p for p, _ in points])):
+        pt["p_text"] = text
     place_labels(marked, x, y, base)
     curve = [(p, -math.log(p) / LN[base]) for p in samples]
     return Plot(x, y, [(t, _label(t)) for t in _ticks(1.0)], [(t, _label(t)) for t in _ticks(ymax)], path, curve, marked)
+
+
+def probability_texts(values: list[float]) -> list[str]:
+    """How the marked probabilities are written, as their tables write them: typed ones (at most 4
+    decimals) with one number of decimals (0.44, 0.18, 0.30, never 0.3 beside 0.44), computed ones
+    (softmax) to 4 decimals."""
+    from xentlab import columns
+
+    if all(columns.decimals_needed(v) <= columns.COMPUTED_DECIMALS for v in values):
+        return columns.same_decimals(values)
+    return columns.computed_decimals(values)
 
 
 def place_labels(marked: list[dict], x: Axis, y: Axis, base: str = "e") -> None:

@@ -184,7 +184,7 @@ def render(sheet: FollowupSheet, seed: int, fmt: str, lang: str) -> tuple[str, s
 
     name = None if sheet.student is None else (markdown_text(sheet.student) if fmt == "md" else tex_escape(plain_name(sheet.student)))
     kinds = sorted({item.kind for item in sheet.items})
-    context = dict(sheet=sheet, who=name, seed=seed, P={k: language_module(f"problems/{k}", fmt, lang) for k in kinds},
+    context = dict(sheet=sheet, who=name, seed=seed, sheet_code=sheet_code(sheet, seed), P={k: language_module(f"problems/{k}", fmt, lang) for k in kinds},
                    WS=language_module("worksheet", fmt, lang), FU=language_module("followup", fmt, lang),
                    K=language_module("skills", fmt, lang), F=language_module("feedback", fmt, lang), KF=formulas(),
                    pdf_id=hashlib.md5(f"xentlab followup {seed} {sheet.folder} {lang}".encode()).hexdigest().upper())
@@ -192,6 +192,13 @@ def render(sheet: FollowupSheet, seed: int, fmt: str, lang: str) -> tuple[str, s
     for mode, with_solutions in (("worksheet", False), ("answers", True)):
         texts.append(tidy(render_template(f"followup/{fmt}.j2", fmt, lang, mode=mode, items=_views(sheet, with_solutions), **context), fmt))
     return texts[0], texts[1]
+
+
+def sheet_code(sheet: FollowupSheet, seed: int) -> str:
+    """The code the student's sheet carries in place of the seed: its key.json's "sheet_code"."""
+    from xentlab import worksheet as ws
+
+    return ws.sheet_code(seed, len(sheet.items), tuple(sorted({i.kind for i in sheet.items})), 2)
 
 
 def key_document(sheet: FollowupSheet, seed: int, lang: str, fmt: str) -> dict:

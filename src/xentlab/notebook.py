@@ -163,7 +163,9 @@ def parse_implement(text: str | None) -> tuple[tuple[str, str], ...]:
         kind, _, output = part.partition(":")
         if (kind, output or "loss") not in FUNCTIONS:
             valid = tuple(k if o == "loss" else f"{k}:{o}" for k, o in FUNCTIONS)  # not text: a list of choices is never cut
-            raise UsageError(key="notebook_implement", value=part, choices=valid)
+            from xentlab.names import suggest
+
+            raise UsageError(key="notebook_implement", value=part, choices=valid, suggestion=suggest(part, valid))
         if (kind, output or "loss") not in chosen:
             chosen.append((kind, output or "loss"))
     return tuple(chosen)
@@ -186,7 +188,7 @@ def build(count: int, seed: int, *, types: tuple[str, ...] | None = None, diffic
     sheet = ws.build(seed, count, types or ws.all_types(), difficulty)
     words = _words(lang)
     questions = tuple(worksheet_items(sheet, lang) + implement_items(implement, lang))
-    intro = _say(words.intro, count, len(implement), seed)
+    intro = _say(words.intro, count, len(implement), sheet.code)  # never the seed: with it anyone rebuilds the key
     return Assignment(_say(words.title), intro, ["import numpy as np", "import xentlab"], questions, ws.key_json(sheet, lang, "md"))
 
 
@@ -197,7 +199,9 @@ def render(assignment: Assignment, fmt: str, lang: str) -> tuple[str, str]:
     if fmt not in FORMATS:
         from xentlab.errors import UsageError
 
-        raise UsageError(key="notebook_format", value=fmt, choices=", ".join(FORMATS))
+        from xentlab.names import suggest
+
+        raise UsageError(key="notebook_format", value=fmt, choices=", ".join(FORMATS), suggestion=suggest(fmt, FORMATS))
     words = _words(lang)
     master = notebook_formats.otter_master if fmt == "otter" else notebook_formats.nbgrader_source
     student = notebook_formats.otter_student if fmt == "otter" else notebook_formats.nbgrader_student

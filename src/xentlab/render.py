@@ -194,10 +194,15 @@ def _fixed(value):
 
 
 def _short(value):
-    """A probability on a figure: as typed when it has at most 4 decimals (0.78), else to 4 (0.9582)."""
+    """A probability on a figure: as typed when it has at most 4 decimals (0.78), else to 4 (0.9582);
+    text already written for it (figures.probability_texts) as it is."""
     from xentlab import columns
     from xentlab.worked import exact, fixed
 
+    if isinstance(value, str):
+        import sympy as sp
+
+        return sp.Symbol(value)
     return exact(value) if columns.decimals_needed(value) <= columns.COMPUTED_DECIMALS else fixed(value)
 
 

@@ -114,7 +114,10 @@ def parse_skills(text: str | None) -> tuple[str, ...]:
     chosen = {part.strip() for part in text.split(",") if part.strip()}
     unknown = sorted(chosen - set(SKILLS))
     if unknown or not chosen:
-        raise UsageError(key="unknown_skill", skill=(unknown[0] if unknown else text)[:40], skills=SKILLS)  # a tuple: the choices are never cut short
+        from xentlab.names import suggest
+
+        skill = (unknown[0] if unknown else text)[:40]
+        raise UsageError(key="unknown_skill", skill=skill, skills=SKILLS, suggestion=suggest(skill, SKILLS))  # a tuple: never cut short
     return tuple(s for s in SKILLS if s in chosen)
 
 

@@ -17,6 +17,7 @@ from xentlab import names
 from xentlab.errors import InputError
 from xentlab.inputs import (ROW_SUM_TOL, Inputs, check_classes, check_labels, check_options, check_row_sums, check_shape,
                             check_values, parse_labels, parse_matrix)
+from xentlab.rounding import exact_decimal
 
 __all__ = ["SOLVE_KINDS", "Inputs", "Solution", "check_inputs", "parse_labels", "parse_matrix", "prepared", "solve"]
 
@@ -198,7 +199,8 @@ def _binary(inputs: Inputs, steps: bool) -> Solution:
     per = np.atleast_1d(kernels.binary_cross_entropy(y_used, t, reduction="none", base=inputs.base))
     solution = _loss_solution("binary-cross-entropy", per, inputs, y.size > 1, notes)
     hard = (t == 0) | (t == 1)
-    solution.points = [(float(np.where(t[n] == 1, y_used[n], 1 - y_used[n])), float(per[n])) for n in np.flatnonzero(hard)]
+    # 1 − y on the decimal typed: 1 − 0.82 is 0.18, not the float 0.18000000000000005 (drawn as 0.1800)
+    solution.points = [(float(y_used[n]) if t[n] == 1 else float(1 - exact_decimal(y_used[n])), float(per[n])) for n in np.flatnonzero(hard)]
     if steps:
         from xentlab import worked
 

@@ -46,6 +46,16 @@ def exact(value) -> sp.Symbol:
     return sp.Symbol(np.format_float_positional(float(value), trim="-"))
 
 
+def typed(values) -> list:
+    """Numbers the user typed, as their table shows them: one number of decimals for the row
+    (0.10 beside 0.25, never 0.1), all digits kept (a clipped 1e-12 keeps its exact form)."""
+    from xentlab import columns
+
+    if all(columns.decimals_needed(v) <= columns.MAX_DECIMALS for v in values):
+        return columns.numerals(columns.same_decimals(values))
+    return [exact(v) for v in values]
+
+
 def in_base(expr, base: str):
     """Every natural log shown in the requested base (log_2, log_10)."""
     if base == "e":
@@ -86,10 +96,11 @@ def _value(solution, lhs, rhs, expected=None) -> None:
     solution.substitution.append(proved.value(lhs, rhs, solution.value if expected is None else expected))
 
 
-def _cross_entropy_row(y_row, t_row, base, show):
-    terms = [_times(exact(tk), _log(show(yk), base)) for yk, tk in zip(y_row, t_row)]
-    surviving = [_times(exact(tk), _log(show(yk), base)) if tk != 1 else _log(show(yk), base)
-                 for yk, tk in zip(y_row, t_row) if tk != 0]
+def _cross_entropy_row(shown_y, t_row, base):
+    """−(t_1 log y_1 + …) with every term, and with the t_k = 0 terms gone; y as `shown_y` writes them."""
+    terms = [_times(exact(tk), _log(yk, base)) for yk, tk in zip(shown_y, t_row)]
+    surviving = [_times(exact(tk), _log(yk, base)) if tk != 1 else _log(yk, base)
+                 for yk, tk in zip(shown_y, t_row) if tk != 0]
     return _neg(_plus(*terms)), _neg(_plus(*surviving)) if surviving else sp.Integer(0)
 
 
@@ -123,7 +134,7 @@ def cross_entropy(solution, y2, t2) -> None:
         return
     d = derive("multiclass", classes=classes if classes <= WRITE_OUT_UP_TO else None)
     solution.formula.append(_formula(E, d.result, d, solution.base))
-    every_term, surviving = _cross_entropy_row(y2[0], t2[0], solution.base, exact)
+    every_term, surviving = _cross_entropy_row(typed(y2[0]), t2[0], solution.base)
     _value(solution, E, every_term)
     _value(solution, E, surviving)
     _value(solution, E, sig(solution.value))
@@ -199,7 +210,7 @@ def softmax(solution, z2, probs, t2) -> None:
     solution.formula.append(_formula(E, d.result, d, solution.base))
     solution.table = [{"k": q + 1, "z": float(z2[0][q]), "y": float(probs[0][q]), "t": int(t2[0][q]) if t2[0][q] in (0, 1) else float(t2[0][q])}
                       for q in range(z2.shape[1])]
-    every_term, surviving = _cross_entropy_row(probs[0], t2[0], solution.base, fixed)
+    every_term, surviving = _cross_entropy_row([fixed(v) for v in probs[0]], t2[0], solution.base)
     try:
         lines = [proved.value(E, every_term, solution.value), proved.value(E, surviving, solution.value)]
     except VerificationError:  # a probability too small for 4 figures (e^−2000 shows as 0): use the logits
@@ -234,7 +245,7 @@ def sse(solution, y2, t2, half: bool) -> None:
         return
     d = derive("sse", classes=classes if classes <= WRITE_OUT_UP_TO else None, half=half)
     solution.formula.append(proved.step(d.result_step))
-    squares = _plus(*(sp.Pow(sp.Add(exact(a), _neg(exact(b)), evaluate=False), 2, evaluate=False) for a, b in zip(y2[0], t2[0])))
+    squares = _plus(*(sp.Pow(sp.Add(a, _neg(exact(b)), evaluate=False), 2, evaluate=False) for a, b in zip(typed(y2[0]), t2[0])))
     every = _times(sp.Rational(1, 2), squares) if half else squares
     _value(solution, E, every)
     _value(solution, E, sig(solution.value, exact_per[0]))
@@ -261,7 +272,7 @@ def tokens(solution, probs) -> None:
     solution.formula += [_formula(E, _step(d, "mean").expr, d, solution.base), proved.step(d.steps[-1])]
     solution.table = [{"i": q + 1, "p": float(v), "loss": loss} for q, (v, loss) in enumerate(zip(probs, solution.per_sample))]
     count = sp.Symbol(str(len(probs)))
-    logs = _plus(*(_log(exact(v), solution.base) for v in probs))
+    logs = _plus(*(_log(v, solution.base) for v in typed(probs)))
     _value(solution, E, _neg(_times(sp.Pow(count, -1, evaluate=False), logs)))
     _value(solution, E, sig(solution.value))
     _value(solution, PPL, sig(solution.perplexity), solution.perplexity)

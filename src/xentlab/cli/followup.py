@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from xentlab.cli._common import cli
+from xentlab.cli._common import cli, say
 
 OURS = ("students", "class", "attempts.csv", "followup.json", "followup.md")  # the index files last
 
@@ -81,7 +81,7 @@ def followup(graded_path, key_path, directory, seed, fmt, pdf, lang, difficulty,
         from xentlab.render import language_module
 
         click.echo(for_terminal(str(language_module("followup", "md", lang).skipped_note(classroom.skipped)).strip(), 200), err=True)
-    click.echo(f"wrote {len(files)} files to {directory}", err=True)  # as `xentlab worksheet` says it
+    click.echo(say("wrote_files", count=len(files), directory=str(directory)), err=True)  # as `xentlab worksheet` says it
 
 
 def _check_target(directory: Path, force: bool) -> None:

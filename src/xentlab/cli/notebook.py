@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from xentlab.cli._common import LANG_OPTION, cli
+from xentlab.cli._common import LANG_OPTION, cli, say
 
 
 @cli.command()
@@ -31,7 +31,9 @@ def notebook(count: int, seed: int, fmt: str, types: str | None, difficulty: int
 
     ws.check_options(count, difficulty, None, "md", lang)
     if fmt not in nb.FORMATS:
-        raise UsageError(key="notebook_format", value=fmt, choices=", ".join(nb.FORMATS))
+        from xentlab.names import suggest
+
+        raise UsageError(key="notebook_format", value=fmt, choices=", ".join(nb.FORMATS), suggestion=suggest(fmt, nb.FORMATS))
     if seed < 0:
         raise UsageError(key="notebook_seed", value=seed)
     chosen = ws.parse_types(types)
@@ -47,4 +49,4 @@ def notebook(count: int, seed: int, fmt: str, types: str | None, difficulty: int
     directory.mkdir(parents=True, exist_ok=True)
     for name, text in (("assignment.ipynb", master), ("student.ipynb", student), ("key.json", assignment.key_json)):
         write_text(directory / name, text, force=force)
-    click.echo(f"wrote 3 files to {directory}", err=True)
+    click.echo(say("wrote_files", count=3, directory=str(directory)), err=True)
