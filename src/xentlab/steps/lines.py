@@ -23,7 +23,8 @@ _DROPPED = re.compile(r"\\(?:tag\*?|label|eqref)\s*\{[^{}]*\}|\\(?:nonumber|nota
                       r"|\$\$|\\\[|\\\]")
 _TEXT_COMMAND = re.compile(r"\\(?:text|mbox|textrm|textbf|textit)\s*\{([^{}]*)\}")
 _EQUALS = re.compile(r"\\approx|\\simeq|\\fallingdotseq|≈|≒|≃")
-_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
+# A word right after _ or _{ is a subscript (t_{ik}, y_{nj}, E_{sum}), never prose.
+_WORD = re.compile(r"(?<![\\A-Za-z_])(?<!_\{)[A-Za-z]{2,}")
 MATH_WORDS = frozenset({
     "log", "ln", "exp", "sqrt", "sum", "prod", "frac", "dfrac", "tfrac", "cdot", "times", "left", "right", "limits",
     "mathrm", "text", "operatorname", "partial", "PPL", "ppl", "Esum", "sum", "ldots", "cdots", "dots", "div", "pi",

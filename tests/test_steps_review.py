@@ -1,0 +1,30 @@
+"""Review of issue 14 (check --steps): derivations as students write them that the first build
+got wrong. Every expectation is written by hand from the mathematics of the line (which rule a
+teacher names, whether the line holds), never from the code under test."""
+
+import pytest
+
+from xentlab import steps
+
+
+def _relations(report):
+    return [(line.n, line.relation) for line in report.lines]
+
+
+# --- two index letters in one subscript (y_{ik}, t_{nj}) are maths, not words ----------------------
+
+
+def test_a_batch_with_the_sample_index_i_is_read_as_maths():
+    text = ("L = \\prod_{i=1}^{N}\\prod_{k=1}^{K} y_{ik}^{t_{ik}}\n"
+            "\\log L = \\sum_{i=1}^{N}\\sum_{k=1}^{K} t_{ik}\\log y_{ik}\n"
+            "E = -\\frac{1}{N}\\sum_{i=1}^{N}\\sum_{k=1}^{K} t_{ik}\\log y_{ik}\n")
+    report = steps.check(text, kind="multiclass-batch")
+    assert _relations(report) == [(1, "given"), (2, "ok"), (3, "ok")]
+    assert report.lines[1].rules == ["take_log", "log_product_to_sum", "log_power"]
+    assert report.prose == {} and report.trailing == []
+
+
+def test_the_class_index_j_in_a_two_letter_subscript():
+    report = steps.check("E_sum = -Σ_n Σ_j t_{nj} log y_{nj}\nE = -(1/N) Σ_n Σ_j t_{nj} log y_{nj}\n")
+    assert _relations(report) == [(1, "given"), (2, "ok")]
+    assert report.lines[1].rules == ["mean"]
