@@ -28,3 +28,23 @@ def test_the_class_index_j_in_a_two_letter_subscript():
     report = steps.check("E_sum = -Σ_n Σ_j t_{nj} log y_{nj}\nE = -(1/N) Σ_n Σ_j t_{nj} log y_{nj}\n")
     assert _relations(report) == [(1, "given"), (2, "ok")]
     assert report.lines[1].rules == ["mean"]
+
+
+# --- a stated condition (Σ_k t_k = 1 より, t_c = 1, N = 1 のとき) is the claim for the next step ------
+
+
+def test_a_stated_sum_to_one_is_a_claim_not_a_left_hand_side():
+    text = ("E = -Σ_k t_k z_k + Σ_k t_k log Σ_m exp(z_m)\n"
+            "Σ_k t_k = 1 より\n"
+            "= -Σ_k t_k z_k + log Σ_m exp(z_m)\n")
+    report = steps.check(text)
+    assert _relations(report) == [(1, "given"), (3, "ok_if")]
+    assert report.lines[1].condition == "sum_to_one" and report.lines[1].cited_rule == "sum_to_one"
+    assert report.prose == {3: ["Σ_k t_k = 1 より"]}
+
+
+@pytest.mark.parametrize("statement", ["t_c = 1", "t_c = 1 (one-hot)", "t_{c} = 1 なので"])
+def test_a_stated_one_hot_target_is_a_claim(statement):
+    report = steps.check(f"E = -Σ_k t_k log y_k\n{statement}\n= -log y_c\n")
+    assert _relations(report) == [(1, "given"), (3, "ok_if")]
+    assert report.lines[1].condition == "one_hot"

@@ -31,6 +31,10 @@ MATH_WORDS = frozenset({
     "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "log10", "log2", "rm", "mathit", "tK", "yK", "tN", "yN",
     "dE", "dL", "dy", "dz", "sum", "mean", "total", "batch", "nk", "iv",
 })
+# The left-hand side of a statement about the data, not a step: t_c = 1, Σ_k t_k = 1, N = 1, K = 3.
+_DATA_LHS = frozenset("tNKT0123456789+-")
+_SUB_OR_SUPER = re.compile(r"\\(?:sum|limits|left|right|displaystyle)(?![A-Za-z])|[Σ∑()\[\]{}\s]")
+_SCRIPT = re.compile(r"[_^]\s*(?:\{[^{}]*\}|[A-Za-z0-9])")
 # Japanese prose: kana, kanji, CJK punctuation (「」、。), circled numbers (公式①), half-width kana.
 # Full-width ASCII (ｙ１＝…) is not prose: NFKC folds it, and the parser reads it as math.
 # The katakana middle dot ・ (U+30FB) is a multiplication sign typed with a Japanese IME: math.
@@ -126,6 +130,16 @@ def split_prose(text: str) -> tuple[str, str]:
     return text.strip(), words
 
 
+def states_data(lhs: str) -> bool:
+    """'Σ_k t_k', 't_c', 'N': a left-hand side about the targets or a size only. Such a row
+    ("Σ_k t_k = 1 より", "t_c = 1", "N = 1 のとき") states the condition the next step uses:
+    it is the student's claim, like a line of words, and no later '= …' continues it."""
+    text = "".join(ch for ch in lhs if not unicodedata.decomposition(ch).startswith(("<sub>", "<super>")))
+    text = _SCRIPT.sub("", unicodedata.normalize("NFKC", text).replace("−", "-"))
+    text = _SUB_OR_SUPER.sub("", text)
+    return bool(text) and set(text) <= _DATA_LHS and any(c in "tNKT" for c in text)
+
+
 def split_equals(text: str) -> list[str]:
     """'a = b = c' → ['a', 'b', 'c'], splitting only at top-level '=' (not inside {…})."""
     parts, depth, start = [], 0, 0
@@ -151,6 +165,8 @@ def layout(text: str, lhs: str = "") -> Layout:
     truncated = len(text) > MAX_TEXT
     for row in rows:
         body, words = split_prose(clean(row.text))
+        if body and states_data(split_equals(body)[0]) and "=" in body:
+            body, words = "", clean(row.text)
         if not body:
             prose_rows.add(row.number)
             if words:
