@@ -48,3 +48,34 @@ def test_a_stated_one_hot_target_is_a_claim(statement):
     report = steps.check(f"E = -Σ_k t_k log y_k\n{statement}\n= -log y_c\n")
     assert _relations(report) == [(1, "given"), (3, "ok_if")]
     assert report.lines[1].condition == "one_hot"
+
+
+def test_a_stated_single_sample_is_a_claim():
+    text = "E_sum = -Σ_n Σ_k t_{n,k} log y_{n,k}\nN = 1 のとき\nE = -Σ_k t_{1,k} log y_{1,k}\n"
+    report = steps.check(text)
+    assert [line.relation for line in report.lines] == ["given", "ok_if"]
+    assert report.lines[1].condition == "single_sample"
+
+
+# --- writing index 1 alone does not make the size 1 ----------------------------------------------------
+
+
+def test_keeping_only_the_first_class_is_wrong():
+    report = steps.check("E = -Σ_k t_k log y_k\n= -t_1 log y_1\n")
+    assert _relations(report) == [(1, "given"), (2, "wrong")]
+
+
+def test_keeping_only_the_first_token_is_wrong():
+    report = steps.check("E = -(1/T) Σ_i log p_i\n= -log p_1\n")
+    assert _relations(report) == [(1, "given"), (2, "wrong")]
+
+
+def test_the_first_sample_alone_is_the_mean_only_when_n_is_1():
+    report = steps.check("E_sum = -Σ_n Σ_k t_{n,k} log y_{n,k}\nE = -Σ_k t_{1,k} log y_{1,k}\n")
+    assert [line.relation for line in report.lines] == ["given", "ok_if"]
+    assert report.lines[1].condition == "single_sample"
+
+
+def test_writing_three_classes_out_still_fixes_k():
+    report = steps.check("E = -Σ_{k=1}^{K} t_k log y_k\n= -(t_1 log y_1 + t_2 log y_2 + t_3 log y_3)\n")
+    assert _relations(report) == [(1, "given"), (2, "ok")] and report.lines[1].rules == ["expand_sum"]

@@ -158,7 +158,9 @@ def _plain_atoms(expr) -> set:
 
 
 def fixed_sizes(name: str, exprs: list) -> dict:
-    """Sizes the lines pin down by writing indices out (y_1 … y_3 fixes K = 3)."""
+    """Sizes the lines pin down by writing indices out (y_1 … y_3 fixes K = 3). A lone index 1
+    pins nothing: -t_1 log y_1 after -Σ_k t_k log y_k drops the other classes, it is not a
+    derivation with one class (and y_{1,k} alone is the first sample, not N = 1)."""
     largest: dict = {}
     for e in exprs:
         for big in e.atoms(sp.Sum, sp.Product):  # Σ_{k=1}^{3}: three classes
@@ -173,7 +175,7 @@ def fixed_sizes(name: str, exprs: list) -> dict:
                 size = _size_of(name, str(a.base), len(a.indices), position)
                 if size is not None:
                     largest[size] = max(largest.get(size, 0), int(index))
-    return largest
+    return {size: value for size, value in largest.items() if value >= 2}
 
 
 _SIZE_OF_INDEX = {"k": K, "j": K, "m": K, "c": K, "n": N, "i": T, "v": V}
