@@ -79,3 +79,38 @@ def test_the_first_sample_alone_is_the_mean_only_when_n_is_1():
 def test_writing_three_classes_out_still_fixes_k():
     report = steps.check("E = -Σ_{k=1}^{K} t_k log y_k\n= -(t_1 log y_1 + t_2 log y_2 + t_3 log y_3)\n")
     assert _relations(report) == [(1, "given"), (2, "ok")] and report.lines[1].rules == ["expand_sum"]
+
+
+# --- xentlab's own text notation (Σ_{k=1..K}, y_nk, t_iv) reads ---------------------------------------
+
+
+def test_braceless_two_index_subscripts_and_dotted_ranges_parse():
+    import sympy as sp
+
+    from xentlab import notation as n
+    from xentlab.steps.names import parse_side
+
+    assert parse_side("t_nk log y_nk") == n.t[n.n, n.k] * sp.log(n.y[n.n, n.k])
+    assert parse_side("t_iv") == n.t[n.i, n.v]
+    assert parse_side("Σ_{k=1..K} t_k") == sp.Sum(n.t[n.k], (n.k, 1, n.K))
+    assert parse_side("Σ_{k=1…3} t_k") == sp.Sum(n.t[n.k], (n.k, 1, 3))
+
+
+def test_a_batch_copied_from_xentlab_derive_text_output():
+    text = """L = Π_{n=1..N} Π_{k=1..K} (y_nk)^(t_nk)
+log(L) = log(Π_{n=1..N} Π_{k=1..K} (y_nk)^(t_nk))
+log(L) = Σ_{n=1..N} Σ_{k=1..K} log((y_nk)^(t_nk))
+log(L) = Σ_{n=1..N} Σ_{k=1..K} t_nk·log(y_nk)
+E_sum = −Σ_{n=1..N} Σ_{k=1..K} t_nk·log(y_nk)
+E = −(1/N)·Σ_{n=1..N} Σ_{k=1..K} t_nk·log(y_nk)
+"""
+    report = steps.check(text)
+    assert [line.rules for line in report.lines] == [
+        [], ["take_log"], ["log_product_to_sum"], ["log_power"], ["negate"], ["mean"]]
+    assert [line.relation for line in report.lines] == ["given"] + ["ok"] * 5
+
+
+def test_token_lines_copied_from_xentlab_derive_text_output():
+    report = steps.check("E_i = −Σ_{v=1..V} t_iv·log(y_iv)\nE_i = −log(p_i)\nE = −(1/T)·Σ_{i=1..T} log(p_i)\n")
+    assert [line.relation for line in report.lines] == ["given", "ok_if", "ok"]
+    assert report.lines[1].condition == "one_hot" and report.lines[2].rules == ["mean"]
