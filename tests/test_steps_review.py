@@ -114,3 +114,33 @@ def test_token_lines_copied_from_xentlab_derive_text_output():
     report = steps.check("E_i = −Σ_{v=1..V} t_iv·log(y_iv)\nE_i = −log(p_i)\nE = −(1/T)·Σ_{i=1..T} log(p_i)\n")
     assert [line.relation for line in report.lines] == ["given", "ok_if", "ok"]
     assert report.lines[1].condition == "one_hot" and report.lines[2].rules == ["mean"]
+
+
+# --- the random points cover every target shape, whatever the text's seed -------------------------------
+
+SEEDS = range(40)
+
+
+def test_a_step_that_needs_sum_to_one_is_always_ok_if():
+    """-Σ t_k z_k + (Σ t_k) log Σ exp z_m = -Σ t_k z_k + log Σ exp z_m only when Σ t_k = 1: with
+    counts as targets (t = (2, 1)) the two sides differ by log Σ exp z_m."""
+    text = ("E = -Σ_k t_k z_k + (Σ_k t_k) log Σ_m exp(z_m)\n"
+            "= -Σ_k t_k z_k + log Σ_m exp(z_m)\n")
+    got = {(steps.check(text, seed=s).lines[1].relation, steps.check(text, seed=s).lines[1].condition) for s in SEEDS}
+    assert got == {("ok_if", "sum_to_one")}
+
+
+def test_swapped_t_y_is_named_whatever_the_seed():
+    """E = -Σ y_k log t_k is y and t swapped; log t_k is undefined at one-hot and some count
+    targets, which must not make the diagnosis depend on the draw."""
+    text = "\\log L = \\sum_{k=1}^{K} t_k \\log y_k\nE = -\\sum_{k=1}^{K} y_k \\log t_k\n"
+    got = {tuple(steps.check(text, seed=s).lines[1].diagnosis) for s in SEEDS}
+    assert got == {("swapped_t_y",)}
+
+
+def test_a_true_line_with_log_t_gets_no_condition():
+    """Cross-entropy = entropy + KL holds for every target where it is defined: no condition."""
+    text = ("L = y^t (1-y)^(1-t)\nE = -(t log y + (1-t) log(1-y))\n"
+            "= -(t log t + (1-t) log(1-t)) + t log(t/y) + (1-t) log((1-t)/(1-y))\n")
+    got = {(steps.check(text, seed=s).lines[2].relation, steps.check(text, seed=s).lines[2].condition) for s in SEEDS}
+    assert got == {("ok", None)}

@@ -10,7 +10,7 @@ import sympy as sp
 from xentlab.steps.canon import canonical
 from xentlab.steps.catalogue import CATALOGUE
 from xentlab.steps.moves import MOVES, Scope
-from xentlab.steps.truth import Context, expand, holds, point_values, size_grid, value
+from xentlab.steps.truth import Context, expand, holds, point_values, size_grid, turn, value
 from xentlab.verify import rng_for
 
 QUICK_POINTS = 3
@@ -84,7 +84,7 @@ def _quick_points(ctx: Context, expr, domain: str, path: tuple, target) -> list:
     rng = rng_for(ctx.seed, *path, 5)
     points = []
     for q in range(QUICK_POINTS * 8):
-        ints, floats = point_values(ctx, grid[q % len(grid)], domain, rng)
+        ints, floats = point_values(ctx, grid[q % len(grid)], domain, rng, turn(q, len(grid)))
         if value(target, ints, floats) is not None:
             points.append((ints, floats))
             if len(points) == QUICK_POINTS:
