@@ -144,3 +144,36 @@ def test_a_true_line_with_log_t_gets_no_condition():
             "= -(t log t + (1-t) log(1-t)) + t log(t/y) + (1-t) log((1-t)/(1-y))\n")
     got = {(steps.check(text, seed=s).lines[2].relation, steps.check(text, seed=s).lines[2].condition) for s in SEEDS}
     assert got == {("ok", None)}
+
+
+# --- a wrong line is diagnosed against what its left-hand side means, when the line before cannot say -----
+
+
+def test_gradient_sign_after_the_loss_written_in_y():
+    """∂E/∂z_j = y_j − t_j for softmax + cross-entropy (hand: ∂/∂z_j of −Σ t_k z_k + log Σ e^{z_m}
+    with Σ t_k = 1); t_j − y_j is its sign flipped. The line before is E in y, which as written
+    does not depend on z."""
+    report = steps.check("E = -Σ_k t_k log y_k\n∂E/∂z_j = t_j - y_j\n")
+    assert _relations(report) == [(1, "given"), (2, "wrong")]
+    assert report.lines[1].diagnosis == ["gradient_sign"]
+
+
+def test_only_the_first_five_wrong_lines_are_searched_in_the_catalogue(monkeypatch):
+    """Twelve lines, each wrong and not following from the one before (E = 1·y_1 + 1, E = 2·y_1 + 2, …):
+    every one is wrong with its counterexample, and the catalogue is searched for the first five only,
+    so a long wrong derivation cannot hold up a class."""
+    from xentlab.steps import engine
+
+    searched = set()
+    real = engine.diagnose
+
+    def counting(ctx, lhs, claim, target, domain, scope, info, path):
+        searched.add(path[0])
+        return real(ctx, lhs, claim, target, domain, scope, info, path)
+
+    monkeypatch.setattr(engine, "diagnose", counting)
+    text = "E = -Σ_k t_k log y_k\n" + "".join(f"E = {q}·y_1 + {q}\n" for q in range(1, 13))
+    report = steps.check(text)
+    assert [line.relation for line in report.lines] == ["given"] + ["wrong"] * 12
+    assert all(line.counterexample for line in report.lines[1:])
+    assert len(searched) == 5

@@ -26,6 +26,9 @@ from xentlab.verify import NARROWER
 from xentlab import rules
 
 
+MAX_DIAGNOSED = 5  # wrong lines per derivation whose mistake is searched in the catalogue
+
+
 def derivation_seed(text: str) -> int:
     """Random points for a derivation come from a seed fixed by its text: same text, same report."""
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
@@ -105,6 +108,7 @@ class _Checker:
         self.domain = ctx.kind.conditions[0]
         self.previous: LineResult | None = None
         self.erred = False
+        self.wrong_lines = 0
         self.scope = Scope(fixed=dict(ctx.fixed), kind=ctx.kind.name)
 
     # --- truth ---------------------------------------------------------------------------
@@ -201,17 +205,29 @@ class _Checker:
     def _wrong(self, index: int, line: LineResult, options, outcome: Outcome) -> None:
         line.relation = "wrong"
         line.counterexample = outcome.counterexample
+        first, self.erred = not self.erred, True
+        self.wrong_lines += 1
+        if self.wrong_lines > MAX_DIAGNOSED:
+            return  # a long run of wrong lines keeps its counterexamples; the check stays bounded
         info = {"lhs": line.lhs, "other_classes": self._other_classes()}
         codes, term = (), None
-        for q, (claim, transition) in enumerate(options):
-            codes, term = diagnose(self.ctx, line.lhs, claim, line.rhs, self.domain, self.scope, info, (index, 20 + q))
-            if not codes and transition:  # the relation itself lost: E = log L
-                codes, term = self._lost_transition(index, line, transition)
+        meaning = _expanded_claim(self.ctx, line.lhs)  # ∂E/∂z_j after E written in y: the line before says 0
+        options = list(options) + ([(meaning, [])] if all(claim != meaning for claim, _ in options) else [])
+        # At the first wrong line, a mistake may only reproduce the line where the step's condition holds
+        # (∂E/∂z_j = t_j − y_j is the sign flipped only when Σ t_k = 1).
+        narrower = [d for d in NARROWER.get(self.domain, ()) if d in self.ctx.kind.conditions] if first else []
+        for d, domain in enumerate([self.domain, *narrower]):
+            for q, (claim, transition) in enumerate(options):
+                path = (index, 20 + q) if d == 0 else (index, 40 + 10 * d + q)
+                codes, term = diagnose(self.ctx, line.lhs, claim, line.rhs, domain, self.scope, info, path)
+                if not codes and transition and d == 0:  # the relation itself lost: E = log L
+                    codes, term = self._lost_transition(index, line, transition)
+                if codes:
+                    break
             if codes:
                 break
         line.diagnosis = list(codes)
         line.term_expr = term
-        self.erred = True
 
     def _lost_transition(self, index: int, line: LineResult, transition):
         prev = self.previous
