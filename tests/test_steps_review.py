@@ -177,3 +177,20 @@ def test_only_the_first_five_wrong_lines_are_searched_in_the_catalogue(monkeypat
     assert [line.relation for line in report.lines] == ["given"] + ["wrong"] * 12
     assert all(line.counterexample for line in report.lines[1:])
     assert len(searched) == 5
+
+
+def test_canonical_forms_never_capture_an_index():
+    """Σ_{b} (−Σ_k t_{b,k} log y_{b,k}) with b already named by an earlier canonical form is still
+    −Σ_b Σ_k t_{b,k} log y_{b,k}: the inner renaming must not turn y_{b,k} into y_{k,k}."""
+    import sympy as sp
+
+    from xentlab import notation as n
+    from xentlab.steps.canon import canonical
+
+    b = sp.Symbol("_b0_0", integer=True, positive=True)
+    inner = -sp.Sum(n.t[b, n.k] * sp.log(n.y[b, n.k]), (n.k, 1, n.K))
+    substituted = sp.Sum(inner, (b, 1, n.N)) / n.N
+    written = -sp.Sum(sp.Sum(n.t[n.n, n.k] * sp.log(n.y[n.n, n.k]), (n.k, 1, n.K)), (n.n, 1, n.N)) / n.N
+    assert canonical(substituted) == canonical(written)
+    assert canonical(substituted) != canonical(-sp.Sum(sp.Sum(n.t[n.k, n.k] * sp.log(n.y[n.k, n.k]), (n.k, 1, n.K)),
+                                                      (n.n, 1, n.N)) / n.N)

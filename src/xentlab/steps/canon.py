@@ -24,7 +24,25 @@ def _bound_symbol(height: int, position: int) -> sp.Symbol:
 
 @lru_cache(maxsize=8192)
 def canonical(expr):
-    return _big(_rebuild(expr))
+    return _big(_rebuild(_unname(expr)))
+
+
+def _unname(e):
+    """Bound indices already named by an earlier canonical form (_b0_0 …) get fresh names first.
+    A move applied to a canonical form (substituting E_n = −Σ_k t_{n,k} log y_{n,k} into
+    Σ_{_b0_0} E_{_b0_0}) leaves such a name free inside an inner sum, which renaming the inner
+    index to _b0_0 would capture: y_{n,k} became y_{k,k}."""
+    if not e.args or isinstance(e, (sp.Indexed, sp.Derivative)):
+        return e
+    if isinstance(e, (sp.Sum, sp.Product)):
+        taken = [v for v, _, _ in e.limits if v.name.startswith("_b")]
+        if taken:
+            fresh = {v: sp.Dummy(v.name, integer=True, positive=True) for v in taken}
+            e = type(e)(replace(e.function, fresh), *((fresh.get(v, v), lo, hi) for v, lo, hi in e.limits))
+    args = [_unname(a) for a in e.args]
+    if all(a is b for a, b in zip(args, e.args)):
+        return e
+    return _remake(e, args)
 
 
 def _rebuild(e):
