@@ -179,6 +179,27 @@ def test_only_the_first_five_wrong_lines_are_searched_in_the_catalogue(monkeypat
     assert len(searched) == 5
 
 
+# --- the batch written with the loss of one sample, E_n --------------------------------------------------
+
+
+def test_the_batch_mean_of_per_sample_losses():
+    """E_n = −Σ_k t_{n,k} log y_{n,k} is the loss of sample n; the batch loss is their mean
+    (hand: (1/N) Σ_n E_n = −(1/N) Σ_n Σ_k t_{n,k} log y_{n,k}, the definition of E)."""
+    text = ("E_n = -Σ_k t_{n,k} log y_{n,k}\n"
+            "E = (1/N) Σ_n E_n\n"
+            "= -(1/N) Σ_n Σ_k t_{n,k} log y_{n,k}\n")
+    report = steps.check(text)
+    assert report.kind == "multiclass-batch"
+    assert [line.relation for line in report.lines] == ["given", "ok_big_step", "ok"]
+    assert report.lines[2].rules == ["substitute"]
+
+
+def test_the_sum_of_per_sample_losses_is_not_the_mean():
+    report = steps.check("E_n = -Σ_k t_{n,k} log y_{n,k}\nE = Σ_n E_n\n")
+    assert [line.relation for line in report.lines] == ["given", "wrong"]
+    assert report.lines[1].diagnosis == ["sum_not_mean"]
+
+
 def test_canonical_forms_never_capture_an_index():
     """Σ_{b} (−Σ_k t_{b,k} log y_{b,k}) with b already named by an earlier canonical form is still
     −Σ_b Σ_k t_{b,k} log y_{b,k}: the inner renaming must not turn y_{b,k} into y_{k,k}."""

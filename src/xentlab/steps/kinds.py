@@ -55,7 +55,9 @@ def _multiclass() -> Kind:
 
 def _batch() -> Kind:
     lik = sp.Product(y[nn, k] ** t[nn, k], (k, 1, K), (nn, 1, N))
-    return Kind("multiclass-batch", {n.L: [lik], n.E_sum: [-sp.log(lik)], n.E: [-sp.log(lik) / N]},
+    sample_loss = -sp.Sum(t[nn, k] * sp.log(y[nn, k]), (k, 1, K))  # E_n: the loss of sample n
+    return Kind("multiclass-batch", {n.L: [lik], n.E_sum: [-sp.log(lik)], n.E: [-sp.log(lik) / N],
+                                     LOSS_BASE[nn]: [sample_loss]},
                 {n.E_sum: (-sp.log(n.L), "negate"), n.E: (n.E_sum / N, "mean")},
                 ("general", "sum_to_one", "one_hot", "single_sample"), {N: (2, 3, 4), K: (3, 2, 4)})
 
