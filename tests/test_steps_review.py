@@ -215,3 +215,11 @@ def test_canonical_forms_never_capture_an_index():
     assert canonical(substituted) == canonical(written)
     assert canonical(substituted) != canonical(-sp.Sum(sp.Sum(n.t[n.k, n.k] * sp.log(n.y[n.k, n.k]), (n.k, 1, n.K)),
                                                       (n.n, 1, n.N)) / n.N)
+
+
+def test_dropping_a_bare_sum_of_targets_is_named_sum_to_one():
+    """y_j Σ_k t_k − t_j = y_j − t_j uses Σ_k t_k = 1 and nothing else: the rule named is
+    sum_to_one, as the condition is (not the one-hot selection, a stronger assumption)."""
+    report = steps.check("E = -Σ_k t_k log y_k\n∂E/∂z_j = y_j Σ_k t_k - t_j\n= y_j - t_j\n")
+    assert _relations(report) == [(1, "given"), (2, "ok"), (3, "ok_if")]
+    assert report.lines[2].condition == "sum_to_one" and report.lines[2].rules == ["sum_to_one"]

@@ -169,8 +169,8 @@ MOVES = (
     ("log_sum_to_product", _logs_to_log),
     ("exp_log_power", _once(rules.exp_of_scaled_log)),
     ("distribute", _once(rules.distribute)),
+    ("sum_to_one", _once(rules.sum_to_one)),  # before one_hot: Σ_k t_k alone needs only Σ t = 1
     ("one_hot", _one_hot),
-    ("sum_to_one", _once(rules.sum_to_one)),
     ("substitute", _substitute),
     ("substitute_softmax", _recognise_softmax),
 )
