@@ -223,3 +223,45 @@ def test_dropping_a_bare_sum_of_targets_is_named_sum_to_one():
     report = steps.check("E = -Σ_k t_k log y_k\n∂E/∂z_j = y_j Σ_k t_k - t_j\n= y_j - t_j\n")
     assert _relations(report) == [(1, "given"), (2, "ok"), (3, "ok_if")]
     assert report.lines[2].condition == "sum_to_one" and report.lines[2].rules == ["sum_to_one"]
+
+
+# --- a first line that substitutes values, as seed 000 begins ------------------------------------------
+
+SEED_FIRST_BLOCK = """$$
+\\begin{aligned}
+L = &y_{1}^{1} \\cdot y_{2}^{0} \\cdot y_{3}^{0}&
+\\
+=&0.33^{1} \\times 0.32^{0} \\times 0.35^{0}&\\
+=&0.33&
+\\end{aligned}
+$$
+"""
+
+
+def test_seed_000_first_block_without_values():
+    """L = y_1^1 · y_2^0 · y_3^0 is the likelihood with the dog's labels t = (1, 0, 0) written in;
+    then the predictions (0.33, 0.32, 0.35) go in and L = 0.33 (the article's own numbers)."""
+    report = steps.check(SEED_FIRST_BLOCK)
+    assert _relations(report) == [(3, "given"), (5, "ok"), (6, "ok")]
+    assert report.lines[1].rules == ["substitute_values"] and report.lines[2].rules == ["compute"]
+
+
+def test_seed_000_first_block_with_values_and_a_slip():
+    report = steps.check(SEED_FIRST_BLOCK.replace("=&0.33&", "=&0.32&"), values={"y": [0.33, 0.32, 0.35], "t": [1, 0, 0]})
+    assert _relations(report) == [(3, "given"), (5, "ok"), (6, "wrong")]
+
+
+def test_a_first_line_of_numbers_needs_the_values():
+    """Without --y/--t nothing says what -(1·log 0.7) should be: the line cannot be checked (as any
+    numeric line with unknown values), it is not wrong. With the values it is the start."""
+    report = steps.check("E = -(1·log(0.7))\n= -log 0.7\n= 0.357\n")
+    assert [line.relation for line in report.lines] == ["unreadable"] * 3
+    assert report.lines[0].message["code"] == "no_values" and report.status == "invalid"
+    report = steps.check("L = 0.33^1 × 0.32^0 × 0.35^0\n= 0.33\nE = -log L\n= -log 0.33\n= 1.1087\n",
+                         values={"y": [0.33, 0.32, 0.35], "t": [1, 0, 0]})
+    assert [line.relation for line in report.lines] == ["given", "ok", "ok", "ok", "ok"]
+
+
+def test_a_first_line_that_substitutes_the_wrong_labels_is_wrong():
+    report = steps.check("L = y_1^1 · y_2^1 · y_3^0\n", values={"y": [0.33, 0.32, 0.35], "t": [1, 0, 0]})
+    assert [line.relation for line in report.lines] == ["wrong"]

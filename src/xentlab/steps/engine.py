@@ -80,14 +80,16 @@ def _context(exprs, kind, seed, values, parsed) -> Context:
     first = next((r for r in parsed if r.relation != "unreadable"), None)
     chosen = None
     for name in names:
-        fixed = kinds_module.fixed_sizes(name, exprs)
-        ctx = Context(kinds_module.kind(name), seed, fixed, dict(fixed), numeric.bindings_from(values, name))
+        bindings = numeric.bindings_from(values, name)
+        fixed = kinds_module.fixed_sizes(name, exprs + [sp.Tuple(*bindings)])  # --y with 3 values: K = 3
+        ctx = Context(kinds_module.kind(name), seed, fixed, dict(fixed), bindings)
         if first is None or chosen is None and _true_somewhere(ctx, first):
             chosen = ctx
             break
     if chosen is None:
-        fixed = kinds_module.fixed_sizes(names[0], exprs)
-        chosen = Context(kinds_module.kind(names[0]), seed, fixed, dict(fixed), numeric.bindings_from(values, names[0]))
+        bindings = numeric.bindings_from(values, names[0])
+        fixed = kinds_module.fixed_sizes(names[0], exprs + [sp.Tuple(*bindings)])
+        chosen = Context(kinds_module.kind(names[0]), seed, fixed, dict(fixed), bindings)
     return chosen
 
 
@@ -152,11 +154,33 @@ class _Checker:
 
     def _first(self, index: int, line: LineResult) -> None:
         outcome, condition = self.truth(line, index)
+        if not outcome.holds:
+            outcome, condition = self._with_substituted_values(index, line, (outcome, condition))
         if outcome.holds:
             line.relation, line.condition = "given", condition
             self.domain = condition or self.domain
             return
+        if numeric.is_numeric(line.rhs) and self._value_of(line.lhs) is None:  # as any numeric line
+            line.message = {"code": "no_values", "offset": None, "reason": "the values of y and t are not known"}
+            line.relation = "unreadable"
+            return
         self._wrong(index, line, [(_expanded_claim(self.ctx, line.lhs), [])], outcome)
+
+    def _with_substituted_values(self, index: int, line: LineResult, before):
+        """A first line that writes values into its definition (seed 000: L = y_1^1 · y_2^0 · y_3^0,
+        the dog's labels) binds them, as a substitution line does; kept only if the line then holds."""
+        definition = _expanded_claim(self.ctx, line.lhs)
+        found = numeric.substituted(definition, line.rhs, rules.write_out(definition, self.scope.fixed))
+        if not found or any(v in self.ctx.bindings and abs(self.ctx.bindings[v] - x) > 1e-9 for v, x in found.items()):
+            return before
+        saved = dict(self.ctx.bindings)
+        self.ctx.bindings.update(found)
+        after = self.truth(line, index)
+        if not after[0].holds:
+            self.ctx.bindings.clear()
+            self.ctx.bindings.update(saved)
+            return before
+        return after
 
     def _step(self, index: int, line: LineResult) -> None:
         prev = self.previous
