@@ -265,3 +265,25 @@ def test_a_first_line_of_numbers_needs_the_values():
 def test_a_first_line_that_substitutes_the_wrong_labels_is_wrong():
     report = steps.check("L = y_1^1 · y_2^1 · y_3^0\n", values={"y": [0.33, 0.32, 0.35], "t": [1, 0, 0]})
     assert [line.relation for line in report.lines] == ["wrong"]
+
+
+# --- a derivation too long to check whole is never called correct -----------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_wrong_line_beyond_the_limit_is_not_hidden(lang):
+    """41 equations, the last one wrong (E = log L): only 40 are checked, so the report cannot say
+    the derivation is correct, and it says why."""
+    text = "L = y1^t1 y2^t2\n" + "= y1^t1 y2^t2\n" * 39 + "E = log L\n"
+    report = steps.check(text)
+    assert report.truncated and len(report.lines) == 40
+    assert report.status == "invalid"
+    out = steps.render(report, "text", lang)
+    assert ("40" in out) and (("途中" in out) if lang == "ja" else ("only the first" in out))
+    assert steps.document(report, lang)["status"] == "invalid"
+
+
+def test_more_rows_than_the_limit_are_reported_as_cut():
+    text = "L = y1^t1 y2^t2\n" + "by the rule\n" * 250 + "E = log L\n"
+    report = steps.check(text)
+    assert report.truncated and report.status == "invalid"

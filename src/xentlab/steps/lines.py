@@ -158,11 +158,12 @@ def split_equals(text: str) -> list[str]:
 def layout(text: str, lhs: str = "") -> Layout:
     """The typed entries of a derivation (at most MAX_EQUATIONS; `truncated` says when more).
     `lhs` is the left-hand side a leading '= …' continues (that of a --start line)."""
-    rows = split_rows(text[:MAX_TEXT])[:MAX_ROWS]
+    rows = split_rows(text[:MAX_TEXT])
     entries: list[Entry] = []
     prose_rows: set[int] = set()
     pending: list[str] = []
-    truncated = len(text) > MAX_TEXT
+    truncated = len(text) > MAX_TEXT or len(rows) > MAX_ROWS
+    rows = rows[:MAX_ROWS]
     for row in rows:
         body, words = split_prose(clean(row.text))
         if body and states_data(split_equals(body)[0]) and "=" in body:
