@@ -287,3 +287,11 @@ def test_more_rows_than_the_limit_are_reported_as_cut():
     text = "L = y1^t1 y2^t2\n" + "by the rule\n" * 250 + "E = log L\n"
     report = steps.check(text)
     assert report.truncated and report.status == "invalid"
+
+
+def test_the_markdown_summary_is_bold_in_japanese_too():
+    """CommonMark closes ** only when it is right-flanking: after 。 it must be followed by a space
+    or punctuation, so '**…あります。**得点' shows the asterisks instead of bold."""
+    out = steps.render(steps.check("log L = Σ_k t_k log y_k\nE = Σ_k t_k log y_k\n"), "md", "ja")
+    last = out.rstrip().splitlines()[-1]
+    assert last.startswith("**") and "。** 得点" in last
