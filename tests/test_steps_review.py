@@ -295,3 +295,24 @@ def test_the_markdown_summary_is_bold_in_japanese_too():
     out = steps.render(steps.check("log L = Σ_k t_k log y_k\nE = Σ_k t_k log y_k\n"), "md", "ja")
     last = out.rstrip().splitlines()[-1]
     assert last.startswith("**") and "。** 得点" in last
+
+
+def test_a_unicode_half_in_a_derivation():
+    """E = ½ Σ_k (y_k − t_k)² is the SSE with ½; its gradient is y_j − t_j (hand: ½ · 2 (y_j − t_j))."""
+    report = steps.check("E = ½ Σₖ (yₖ − tₖ)²\n∂E/∂y_j = y_j − t_j\n")
+    assert report.kind == "sse-half"
+    assert [(line.relation, line.rules) for line in report.lines] == [("given", []), ("ok", ["differentiate"])]
+
+
+def test_a_mixed_number_stays_refused():
+    from xentlab.parse import AnswerParseError
+    from xentlab.steps.names import parse_side
+
+    with pytest.raises(AnswerParseError) as caught:
+        parse_side("3½ y_1")
+    assert caught.value.code == "bad_character"
+    import sympy as sp
+
+    from xentlab import notation as n
+
+    assert sp.simplify(parse_side("½ y_1") - n.y[1] / 2) == 0
