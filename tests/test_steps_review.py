@@ -316,3 +316,21 @@ def test_a_mixed_number_stays_refused():
     from xentlab import notation as n
 
     assert sp.simplify(parse_side("½ y_1") - n.y[1] / 2) == 0
+
+
+# --- the order of two sums with fixed bounds is bookkeeping -------------------------------------------------
+
+
+def test_swapping_two_sums_reaches_the_target_of_a_derive_lines_item():
+    """Σ_k Σ_n and Σ_n Σ_k of the same summand are the same sum (the bounds K and N do not depend
+    on the other index): a derivation ending in the swapped order reaches the batch mean."""
+    from xentlab.steps.grade import check_lines
+
+    reference = ("L = \\prod_{n=1}^{N} \\prod_{k=1}^{K} y_{nk}^{t_{nk}}\n"
+                 "\\log L = \\sum_{n=1}^{N} \\sum_{k=1}^{K} t_{nk} \\log y_{nk}\n"
+                 "E = -\\frac{1}{N} \\sum_{n=1}^{N} \\sum_{k=1}^{K} t_{nk} \\log y_{nk}")
+    answer = "L = Π_n Π_k y_{nk}^{t_{nk}}\nlog L = Σ_n Σ_k t_{nk} log y_{nk}\nE = -(1/N) Σ_k Σ_n t_{nk} log y_{nk}\n"
+    verdict = check_lines(reference, answer)
+    assert (verdict.status, verdict.score) == ("correct", 1.0)
+    report = steps.check("E = -(1/N) Σ_n Σ_k t_{nk} log y_{nk}\n= -(1/N) Σ_k Σ_n t_{nk} log y_{nk}\n")
+    assert [(line.relation, line.rules) for line in report.lines] == [("given", []), ("ok", [])]

@@ -2,7 +2,8 @@
 
 Free here (no rule is named for them): the order of terms and factors, arithmetic on numbers,
 a minus distributed over a sum, a constant pulled out of a Σ, a Σ of a sum split into sums, Σ_n Σ_k
-written as one sum, and the name of a summation index. Logs and exponentials stay as written
+written as one sum (in either order, where the bounds are independent), and the name of a
+summation index. Logs and exponentials stay as written
 (log(exp z) is not z here: that is the rule log_exp), except log 1 = 0, log e = 1 and e^0 = 1.
 """
 
@@ -104,6 +105,9 @@ def _big_operator(e):
         limits = list(function.limits) + limits
         function = function.function
     variables = {v for v, _, _ in limits}
+    if not any((lo.free_symbols | hi.free_symbols) & variables for _, lo, hi in limits):
+        # bounds that do not depend on each other: Σ_k Σ_n and Σ_n Σ_k are one sum
+        limits = sorted(limits, key=lambda limit: (sp.default_sort_key(limit[2]), sp.default_sort_key(limit[1])))
     if big is sp.Sum and isinstance(function, sp.Add):
         return sp.Add(*(_big_operator(sp.Sum(term, *limits)) for term in function.args))
     if big is sp.Sum and isinstance(function, sp.Mul):
