@@ -334,3 +334,25 @@ def test_swapping_two_sums_reaches_the_target_of_a_derive_lines_item():
     assert (verdict.status, verdict.score) == ("correct", 1.0)
     report = steps.check("E = -(1/N) Σ_n Σ_k t_{nk} log y_{nk}\n= -(1/N) Σ_k Σ_n t_{nk} log y_{nk}\n")
     assert [(line.relation, line.rules) for line in report.lines] == [("given", []), ("ok", [])]
+
+
+# --- where the cited rule also gives the step, the step is named by it -----------------------------------
+
+
+@pytest.mark.parametrize(("claim", "rules"), [
+    ("両辺の対数をとり、商の対数（公式③）を使う", ["take_log", "log_quotient", "log_exp"]),
+    ("by the quotient rule, and log undoes exp", ["take_log", "log_quotient", "log_exp"]),
+])
+def test_a_quotient_step_cited_as_a_quotient_is_named_so(claim, rules):
+    """log(e^{z_k} / Σ e^{z_m}) = z_k − log Σ e^{z_m}: log rule 3 and log∘exp (hand). It can also be
+    reached as a product with a power −1; the feedback must not list rules ① ② to a student who
+    cited ③."""
+    report = steps.check(f"y_k = exp(z_k) / Σ_m exp(z_m)\n{claim}\nlog y_k = z_k - log Σ_m exp(z_m)\n")
+    line = report.lines[1]
+    assert (line.relation, line.rules, line.diagnosis) == ("ok", rules, [])
+
+
+def test_log_exp_cited_for_log_of_exp():
+    report = steps.check("log y_k = log exp(z_k) - log Σ_m exp(z_m)\nlog と exp は逆関数なので\n= z_k - log Σ_m exp(z_m)\n")
+    line = report.lines[1]
+    assert (line.relation, line.rules, line.cited_rule, line.diagnosis) == ("ok", ["log_exp"], "log_exp", [])

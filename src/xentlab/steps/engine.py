@@ -345,6 +345,7 @@ class _Checker:
         line.cited_rule = claimed[0]
         if line.relation == "wrong":
             return
+        self._prefer_cited(line, claimed)
         if all(rule in line.rules or _covers(rule, line.rules) for rule in claimed):
             return
         prev = self.previous
@@ -356,6 +357,21 @@ class _Checker:
                     break
         if not agrees:
             line.diagnosis = [*line.diagnosis, "cited_rule_mismatch"]
+
+    def _prefer_cited(self, line: LineResult, claimed: list[str]) -> None:
+        """Where a rule the student cites also gives the step in as few rules, name the step by it:
+        log(e^z) = z is log_exp or log_power (log e = 1), log(a/b) is log_quotient or a product with
+        a power −1, and the feedback should not list rules ① ② to a student who cited ③."""
+        missing = [rule for rule in claimed if rule not in line.rules]
+        prev = self.previous
+        if line.relation != "ok" or not missing or not line.rules or prev is None:
+            return
+        for claim, transition in claims_for(prev.lhs, prev.rhs, line.lhs, self.ctx):
+            for rule in missing:
+                path = None if rule in transition else search(claim, line.rhs, self.scope, first=rule)
+                if path is not None and len(transition) + len(path) <= len(line.rules):
+                    line.rules = transition + path
+                    return
 
 
 def _over_samples(expr) -> bool:

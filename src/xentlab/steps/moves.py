@@ -158,11 +158,13 @@ def _recognise_softmax(expr, scope):
     return results
 
 
+# Order breaks ties between paths of one length: the specific rule first (log(a/b) is log_quotient
+# before a product with a power −1; log(e^z) = z is log_exp before log_power with log e = 1).
 MOVES = (
-    ("log_product_to_sum", _once(rules.log_product_to_sum)),
-    ("log_power", _log_power),
     ("log_quotient", _once(rules.log_quotient)),
+    ("log_product_to_sum", _once(rules.log_product_to_sum)),
     ("log_exp", _log_exp),
+    ("log_power", _log_power),
     ("expand_sum", _write_out),
     ("fold_sum", _fold),
     ("generalise", _generalise),
