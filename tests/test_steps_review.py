@@ -356,3 +356,10 @@ def test_log_exp_cited_for_log_of_exp():
     report = steps.check("log y_k = log exp(z_k) - log Σ_m exp(z_m)\nlog と exp は逆関数なので\n= z_k - log Σ_m exp(z_m)\n")
     line = report.lines[1]
     assert (line.relation, line.rules, line.cited_rule, line.diagnosis) == ("ok", ["log_exp"], "log_exp", [])
+
+
+def test_a_minus_lost_inside_the_exponential_is_sign_dropped():
+    """PPL = exp(E) = exp(−(1/T) Σ log p_i); exp((1/T) Σ log p_i) lost the minus of the loss."""
+    report = steps.check("E = -(1/T) Σ_i log p_i\nPPL = exp(E)\n= exp((1/T) Σ_i log p_i)\n")
+    assert [line.relation for line in report.lines] == ["given", "ok", "wrong"]
+    assert report.lines[2].diagnosis == ["sign_dropped"]
