@@ -190,8 +190,14 @@ def test_the_batch_mean_of_per_sample_losses():
             "= -(1/N) Σ_n Σ_k t_{n,k} log y_{n,k}\n")
     report = steps.check(text)
     assert report.kind == "multiclass-batch"
-    assert [line.relation for line in report.lines] == ["given", "ok_big_step", "ok"]
-    assert report.lines[2].rules == ["substitute"]
+    assert [line.relation for line in report.lines] == ["given", "ok", "ok"]
+    assert report.lines[1].rules == ["mean"] and report.lines[2].rules == ["substitute"]
+
+
+def test_the_mean_of_per_sample_losses_cited_as_a_mean_agrees():
+    report = steps.check("E_n = -Σ_k t_{n,k} log y_{n,k}\nthe batch loss is the mean over the N samples\nE = (1/N) Σ_n E_n\n")
+    line = report.lines[1]
+    assert (line.relation, line.rules, line.cited_rule, line.diagnosis) == ("ok", ["mean"], "mean", [])
 
 
 def test_the_sum_of_per_sample_losses_is_not_the_mean():

@@ -20,7 +20,7 @@ from xentlab.steps.model import MAX_STEP, LineResult, Report
 from xentlab.steps.moves import Scope
 from xentlab.steps.names import is_quantity, parse_lhs, parse_side
 from xentlab.steps.search import search
-from xentlab.steps.transitions import claims_for
+from xentlab.steps.transitions import claims_for, item_mean
 from xentlab.steps.truth import Context, Outcome, _number, holds, value
 from xentlab.verify import NARROWER
 from xentlab import rules
@@ -212,6 +212,9 @@ class _Checker:
             definition, rule = self.ctx.kind.transitions[line.lhs]
             if canonical(definition) == canonical(target):
                 return [rule]
+        mean = item_mean(self.previous.lhs, line.lhs) if self.previous is not None else None
+        if mean is not None and canonical(mean) == canonical(target):
+            return ["mean"]
         best = None
         for claim, transition in options:
             path = search(claim, target, self.scope)
