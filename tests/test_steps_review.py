@@ -369,3 +369,26 @@ def test_a_minus_lost_inside_the_exponential_is_sign_dropped():
     report = steps.check("E = -(1/T) Σ_i log p_i\nPPL = exp(E)\n= exp((1/T) Σ_i log p_i)\n")
     assert [line.relation for line in report.lines] == ["given", "ok", "wrong"]
     assert report.lines[2].diagnosis == ["sign_dropped"]
+
+
+# --- check --key … --answer FILE for a derive-lines item -------------------------------------------------------
+
+
+def test_a_derive_lines_answer_file_that_does_not_exist_is_a_command_error(capsys, tmp_path):
+    """A derivation always has an '='; an --answer with none that names no file is a mistyped
+    path, not an answer to mark 'unreadable' with exit status 0."""
+    import json
+
+    from conftest import one_line_error, run
+
+    code, _, err = run(capsys, "worksheet", "--types", "derive-lines", "--count", "1", "--difficulty", "1", "--seed", "1",
+                       "--lang", "en", "-o", str(tmp_path / "sheet"))
+    assert code == 0, err
+    key = tmp_path / "sheet" / "key.json"
+    code, _, err = run(capsys, "check", "--key", str(key), "--item", "1", "--answer", str(tmp_path / "missing.txt"),
+                       "--lang", "en")
+    one_line_error(code, err, "missing.txt")
+    answer = tmp_path / "answer.txt"  # the reference derivation itself: every line holds
+    answer.write_text(json.loads(key.read_text("utf-8"))["items"][0]["answer"], encoding="utf-8")
+    code, out, err = run(capsys, "check", "--key", str(key), "--item", "1", "--answer", str(answer), "--lang", "en")
+    assert code == 0 and err == "" and out.startswith("✓")
