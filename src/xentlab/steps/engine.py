@@ -13,7 +13,7 @@ from xentlab.parse import AnswerParseError
 from xentlab.steps import kinds as kinds_module
 from xentlab.steps import numeric
 from xentlab.steps.canon import canonical, replace
-from xentlab.steps.claims import claimed_rules
+from xentlab.steps.citations import cite
 from xentlab.steps.diagnose import diagnose
 from xentlab.steps.lines import Entry, layout, split_equals
 from xentlab.steps.model import MAX_STEP, LineResult, Report
@@ -147,7 +147,7 @@ class _Checker:
             self._first(index, line)
         else:
             self._step(index, line)
-        self._cited(line)
+        cite(line, self.previous, self.ctx, self.scope)
         if line.relation != "unreadable":
             self.previous = line
             self.scope.knowns.append((line.lhs, line.rhs))
@@ -339,53 +339,11 @@ class _Checker:
         _, _, codes, term = min(ranked, key=lambda r: (r[0], r[1]))
         return list(codes), term
 
-    # --- the rule the student cited ----------------------------------------------------------
-
-    def _cited(self, line: LineResult) -> None:
-        claimed = claimed_rules(line.claim)
-        if not claimed or line.relation in ("unreadable", "given"):
-            return
-        line.cited_rule = claimed[0]
-        if line.relation == "wrong":
-            return
-        self._prefer_cited(line, claimed)
-        if all(rule in line.rules or _covers(rule, line.rules) for rule in claimed):
-            return
-        prev = self.previous
-        agrees = False
-        if prev is not None and line.relation != "unreadable":
-            for claim, transition in claims_for(prev.lhs, prev.rhs, line.lhs, self.ctx):
-                if claimed[0] in transition or search(claim, line.rhs, self.scope, first=claimed[0]) is not None:
-                    agrees = True
-                    break
-        if not agrees:
-            line.diagnosis = [*line.diagnosis, "cited_rule_mismatch"]
-
-    def _prefer_cited(self, line: LineResult, claimed: list[str]) -> None:
-        """Where a rule the student cites also gives the step in as few rules, name the step by it:
-        log(e^z) = z is log_exp or log_power (log e = 1), log(a/b) is log_quotient or a product with
-        a power −1, and the feedback should not list rules ① ② to a student who cited ③."""
-        missing = [rule for rule in claimed if rule not in line.rules]
-        prev = self.previous
-        if line.relation != "ok" or not missing or not line.rules or prev is None:
-            return
-        for claim, transition in claims_for(prev.lhs, prev.rhs, line.lhs, self.ctx):
-            for rule in missing:
-                path = None if rule in transition else search(claim, line.rhs, self.scope, first=rule)
-                if path is not None and len(transition) + len(path) <= len(line.rules):
-                    line.rules = transition + path
-                    return
-
 
 def _over_samples(expr) -> bool:
     from xentlab import notation
 
     return expr.has(notation.N) or any(notation.n in s.variables for s in expr.atoms(sp.Sum))
-
-
-def _covers(cited: str, rules: list[str]) -> bool:
-    """"By substitution" names substituting values or the softmax output too."""
-    return cited == "substitute" and any(r.startswith("substitute") for r in rules)
 
 
 def _expanded_claim(ctx: Context, lhs):
