@@ -392,3 +392,16 @@ def test_a_derive_lines_answer_file_that_does_not_exist_is_a_command_error(capsy
     answer.write_text(json.loads(key.read_text("utf-8"))["items"][0]["answer"], encoding="utf-8")
     code, out, err = run(capsys, "check", "--key", str(key), "--item", "1", "--answer", str(answer), "--lang", "en")
     assert code == 0 and err == "" and out.startswith("✓")
+
+
+# --- an equation typed without spaces (logL) is never dropped as if it were words ----------------------------
+
+
+def test_an_equation_without_spaces_is_shown_not_dropped():
+    """'logL = t1logy1 + t2logy2' is maths a student typed without spaces: the parser does not read
+    logL, so the line is unreadable (and says which name), but it must be in the report, not
+    silently taken for a line of words."""
+    report = steps.check("L = y1^t1 * y2^t2\nlogL = t1logy1 + t2logy2\nE = -logL\n")
+    assert [(line.n, line.relation) for line in report.lines] == [(1, "given"), (2, "unreadable"), (3, "unreadable")]
+    assert report.lines[1].message["code"] == "unknown_name"
+    assert report.prose == {} and report.trailing == []

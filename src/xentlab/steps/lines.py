@@ -31,6 +31,8 @@ MATH_WORDS = frozenset({
     "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "log10", "log2", "rm", "mathit", "tK", "yK", "tN", "yN",
     "dE", "dL", "dy", "dz", "sum", "mean", "total", "batch", "nk", "iv",
 })
+# logL, logy (t1logy1): maths typed without spaces, never the start of a justification
+_SPACELESS_MATH = re.compile(r"(?:log|ln|exp|[ytzpqELNKTV]\d*)+")
 # The left-hand side of a statement about the data, not a step: t_c = 1, Σ_k t_k = 1, N = 1, K = 3.
 _DATA_LHS = frozenset("tNKT0123456789+-")
 _SUB_OR_SUPER = re.compile(r"\\(?:sum|limits|left|right|displaystyle)(?![A-Za-z])|[Σ∑()\[\]{}\s]")
@@ -103,7 +105,7 @@ def _prose_start(text: str) -> int | None:
     if cjk:
         starts.append(cjk.start())
     for word in _WORD.finditer(text):
-        if word.group() not in MATH_WORDS and not re.fullmatch(r"[ytzpqELNKTV]\d*", word.group()):
+        if word.group() not in MATH_WORDS and not _SPACELESS_MATH.fullmatch(word.group()):
             starts.append(word.start())
             break
     return min(starts) if starts else None
