@@ -405,3 +405,26 @@ def test_an_equation_without_spaces_is_shown_not_dropped():
     assert [(line.n, line.relation) for line in report.lines] == [(1, "given"), (2, "unreadable"), (3, "unreadable")]
     assert report.lines[1].message["code"] == "unknown_name"
     assert report.prose == {} and report.trailing == []
+
+
+# --- connectives students put in LaTeX: ∴ ⇔ := and (∵ …) -------------------------------------------------------
+
+
+def test_therefore_because_iff_and_colon_equals():
+    text = ("\\begin{align*}\n"
+            "L &= y_1^{t_1} y_2^{t_2} \\\\\n"
+            "\\Leftrightarrow \\log L &= \\log y_1^{t_1} + \\log y_2^{t_2} \\\\\n"
+            "&= t_1 \\log y_1 + t_2 \\log y_2 \\quad (\\because \\text{公式②}) \\\\\n"
+            "\\therefore E &:= -\\log L = -t_1 \\log y_1 - t_2 \\log y_2\n"
+            "\\end{align*}\n")
+    report = steps.check(text)
+    assert [(line.relation, line.rules) for line in report.lines] == [
+        ("given", []), ("ok", ["take_log", "log_product_to_sum"]), ("ok", ["log_power"]), ("ok", ["negate"]),
+        ("ok", ["substitute"])]
+    assert report.lines[2].cited_rule == "log_power" and report.lines[2].diagnosis == []
+
+
+def test_unicode_therefore_and_because():
+    report = steps.check("log L = t1 log y1 + t2 log y2\n∴ E = -t1 log y1 - t2 log y2 ∵ E = −log L\n")
+    assert [(line.relation, line.rules) for line in report.lines] == [("given", []), ("ok", ["negate"])]
+    assert report.lines[1].cited_rule == "negate"

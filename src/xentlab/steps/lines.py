@@ -22,7 +22,11 @@ _ENVIRONMENT = re.compile(r"\\(?:begin|end)\s*\{\s*(?:aligned|align\*?|alignat\*
 _DROPPED = re.compile(r"\\(?:tag\*?|label|eqref)\s*\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|qquad|quad)(?![A-Za-z])"
                       r"|\$\$|\\\[|\\\]")
 _TEXT_COMMAND = re.compile(r"\\(?:text|mbox|textrm|textbf|textit)\s*\{([^{}]*)\}")
-_EQUALS = re.compile(r"\\approx|\\simeq|\\fallingdotseq|≈|≒|≃")
+_EQUALS = re.compile(r"\\approx|\\simeq|\\fallingdotseq|≈|≒|≃|:=|≔")
+# "so" at the start of a row (∴ E = …, ⇔ log L = …): the equation is the step; the word is dropped
+_CONNECTIVE = re.compile(r"^(?:\\therefore|\\Leftrightarrow|\\Rightarrow|\\iff|\\implies|∴|⇔|⇒|⟺|⟹)(?![A-Za-z])\s*")
+# "because" starts the justification of the row's own step: (∵ 公式②), \because E = −log L
+_BECAUSE = re.compile(r"\\because(?![A-Za-z])|∵")
 # A word right after _ or _{ is a subscript (t_{ik}, y_{nj}, E_{sum}), never prose.
 _WORD = re.compile(r"(?<![\\A-Za-z_])(?<!_\{)[A-Za-z]{2,}")
 MATH_WORDS = frozenset({
@@ -95,15 +99,16 @@ def clean(part: str) -> str:
     text = re.sub(r"(?:\\\s*)+$", "", text.strip())  # "… &\" : a \\ that lost one backslash
     text = re.sub(r"^\\(?=\s)", "", text)  # "\ E = …": a leading spacing command
     text = re.sub(r"^\$|\$$", "", text.strip())
+    text = _CONNECTIVE.sub("", text.strip())
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
 def _prose_start(text: str) -> int | None:
     """Where the words begin: a Japanese character, or an English word a formula never holds."""
     starts = []
-    cjk = _CJK.search(text)
-    if cjk:
-        starts.append(cjk.start())
+    for found in (_CJK.search(text), _BECAUSE.search(text)):
+        if found:
+            starts.append(found.start())
     for word in _WORD.finditer(text):
         if word.group() not in MATH_WORDS and not _SPACELESS_MATH.fullmatch(word.group()):
             starts.append(word.start())
