@@ -428,3 +428,52 @@ def test_unicode_therefore_and_because():
     report = steps.check("log L = t1 log y1 + t2 log y2\n∴ E = -t1 log y1 - t2 log y2 ∵ E = −log L\n")
     assert [(line.relation, line.rules) for line in report.lines] == [("given", []), ("ok", ["negate"])]
     assert report.lines[1].cited_rule == "negate"
+
+
+# --- the notations added in this review, fuzzed ----------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+REVIEW_TOKENS = ["E", "L", "log L", "logL", " = ", ":=", "\n", "∴ ", "⇔", "\\therefore ", "(∵ 公式②)", "\\because ",
+                 "Σ_k t_k = 1 より", "t_c = 1", "N = 1 のとき", "½", "3½", "t_nk", "y_nk", "t_{ik}", "Σ_{k=1..K}",
+                 "Σ_{k=1…3}", "Π_{n=1..N}", "E_n", "(1/N)", "Σ_n", "log y_k", "t_k", "-", "+", "(", ")", "^", "y_1",
+                 "0.33", "\\\\", "&=", "\\begin{aligned}", "\\end{aligned}", "∂E/∂z_j", " "]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(REVIEW_TOKENS), max_size=30).map("".join))
+def test_fuzz_the_review_notations_never_raise(text):
+    import json
+
+    from xentlab.steps.model import RELATIONS
+
+    report = steps.check(text)
+    assert all(line.relation in RELATIONS for line in report.lines)
+    json.dumps(steps.document(report, "ja"))
+    for fmt in ("text", "md", "tex"):
+        steps.render(report, fmt, "en")
+
+
+# --- a sum over two indices written out keeps each index in its place -----------------------------------------
+
+
+def test_writing_out_a_double_sum_keeps_the_indices_in_place():
+    """Σ_{n=1}^{2} Σ_{k=1}^{3} y_{n,k} = y_{1,1} + y_{1,2} + y_{1,3} + y_{2,1} + y_{2,2} + y_{2,3} (hand)."""
+    import sympy as sp
+
+    from xentlab import notation as n
+    from xentlab import rules
+
+    written = rules.write_out(sp.Sum(n.y[n.n, n.k], (n.k, 1, 3), (n.n, 1, 2)))
+    assert set(sp.Add.make_args(written)) == {n.y[a, b] for a in (1, 2) for b in (1, 2, 3)}
+
+
+def test_values_substituted_into_a_written_batch():
+    """Two samples, three classes, labels (1,0,0) and (0,1,0): E = −(log 0.5 + log 0.6)/2 = 0.601986 (hand)."""
+    text = ("E = -(1/2) Σ_{n=1}^{2} Σ_{k=1}^{3} t_{n,k} log y_{n,k}\n"
+            "= -(1/2)(1·log 0.5 + 0·log 0.3 + 0·log 0.2 + 0·log 0.1 + 1·log 0.6 + 0·log 0.3)\n"
+            "= 0.6020\n")
+    report = steps.check(text)
+    assert [(line.relation, line.rules) for line in report.lines] == [
+        ("given", []), ("ok", ["substitute_values"]), ("ok", ["compute"])]
