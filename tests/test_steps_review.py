@@ -477,3 +477,11 @@ def test_values_substituted_into_a_written_batch():
     report = steps.check(text)
     assert [(line.relation, line.rules) for line in report.lines] == [
         ("given", []), ("ok", ["substitute_values"]), ("ok", ["compute"])]
+
+
+def test_a_first_line_whose_left_side_is_not_a_quantity_is_checked_without_substitution():
+    """Found by fuzzing: 'Σ_{k=1…3} log L Π_{n=1..N} N = 1' put L's definition (a Π over k) inside a Σ
+    over k, and writing it out raised ValueError. Its right side is a number and nothing gives y and t:
+    it cannot be checked, like any such line."""
+    report = steps.check("Σ_{k=1…3}log LΠ_{n=1..N}N = 1 \n")
+    assert [(line.relation, line.message["code"]) for line in report.lines] == [("unreadable", "no_values")]

@@ -169,6 +169,8 @@ class _Checker:
     def _with_substituted_values(self, index: int, line: LineResult, before):
         """A first line that writes values into its definition (seed 000: L = y_1^1 · y_2^0 · y_3^0,
         the dog's labels) binds them, as a substitution line does; kept only if the line then holds."""
+        if not is_quantity(line.lhs):  # L, E, E_sum, PPL: a definition with no index of the line's own
+            return before
         definition = _expanded_claim(self.ctx, line.lhs)
         found = numeric.substituted(definition, line.rhs, rules.write_out(definition, self.scope.fixed))
         if not found or any(v in self.ctx.bindings and abs(self.ctx.bindings[v] - x) > 1e-9 for v, x in found.items()):
