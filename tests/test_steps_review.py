@@ -485,3 +485,23 @@ def test_a_first_line_whose_left_side_is_not_a_quantity_is_checked_without_subst
     it cannot be checked, like any such line."""
     report = steps.check("Σ_{k=1…3}log LΠ_{n=1..N}N = 1 \n")
     assert [(line.relation, line.message["code"]) for line in report.lines] == [("unreadable", "no_values")]
+
+
+def test_a_line_sympy_cannot_take_is_not_checked_and_the_rest_goes_on(monkeypatch):
+    """Whatever fails inside the engine on one line (simulated here), the report still comes back:
+    that line is 'could not be checked' (ja: 確かめることができませんでした) and the next lines are checked."""
+    from xentlab.steps import engine
+
+    real = engine._Checker._step
+
+    def failing(self, index, line):
+        if "t1 log y1" in line.text:
+            raise ValueError("Invalid limits given")
+        return real(self, index, line)
+
+    monkeypatch.setattr(engine._Checker, "_step", failing)
+    report = steps.check("L = y1^t1 y2^t2\nlog L = t1 log y1 + t2 log y2\nE = -log L\n")
+    assert [line.relation for line in report.lines] == ["given", "unreadable", "ok"]
+    assert report.lines[1].message["code"] == "not_checked"
+    assert "確かめることができませんでした" in steps.render(report, "text", "ja")
+    assert "could not be checked" in steps.render(report, "text", "en")
