@@ -121,8 +121,9 @@ def write_out(expr, sizes=None, limit: int = 12):
 
     def expand(e):
         limits = _concrete_limits(e, sizes)
-        terms = [e.function.xreplace(dict(zip([v for v, _, _ in limits], values)))
-                 for values in itertools.product(*(range(lo, hi + 1) for _, lo, hi in reversed(limits)))]
+        outer_first = list(reversed(limits))  # SymPy lists the innermost limit first
+        terms = [e.function.xreplace(dict(zip([v for v, _, _ in outer_first], values)))
+                 for values in itertools.product(*(range(lo, hi + 1) for _, lo, hi in outer_first))]
         if isinstance(e, sp.Sum):
             return sp.Add(*terms, evaluate=False)
         return sp.Mul(*terms, evaluate=False)

@@ -67,10 +67,13 @@ WRAPPER_COMMANDS = frozenset({"mathrm", "text", "textrm", "operatorname", "mathi
 _WRAPPED = re.compile(r"\\(?:mathrm|text|textrm|operatorname|mathit|rm)\s*\{\s*([A-Za-z0-9]+)\s*\}")
 _SUB_BRACED = re.compile(r"_\s*\{((?:[^{}\\]|\\[A-Za-z]+\s*\{[A-Za-z0-9 ]*\})*)\}")
 _SUB_SINGLE = re.compile(r"_\s*([0-9]+|[A-Za-z])")
+_SUB_PAIR = re.compile(r"_([A-Za-z]{2})(?![A-Za-z0-9_])")  # y_nk, t_iv: the way xentlab derive prints them
 _SUB_WORD = re.compile(r"_(sum|mean|total|batch)(?![A-Za-z0-9])")  # E_sum typed without braces
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _BOUND = r"([0-9]+|[A-Za-z])"
-_LIMIT_SUB = re.compile(r"\s*_\s*(?:\{\s*([A-Za-z])\s*(?:=\s*" + _BOUND + r"\s*)?\}|([A-Za-z]))")
+# _{k=1}, _k, and _{k=1..K} as xentlab's own text output writes a range (… is read as ...)
+_LIMIT_SUB = re.compile(r"\s*_\s*(?:\{\s*([A-Za-z])\s*(?:=\s*" + _BOUND + r"\s*(?:\.{2,3}\s*" + _BOUND
+                        + r"\s*)?)?\}|([A-Za-z]))")
 _LIMIT_SUP = re.compile(r"\s*\^\s*(?:\{\s*" + _BOUND + r"\s*\}|" + _BOUND + ")")
 _LIMITS_WORD = re.compile(r"\s*\\(?:no)?limits(?![A-Za-z])")
 _OPERAND_END = frozenset({"num", "name", "rpar", "rbrack", "dots"})
@@ -113,6 +116,9 @@ def lex_name(norm: str, offs: list[int], i: int, indexing: Indexing, make) -> tu
     plain = re.fullmatch(r"([A-Za-z])([0-9]+|[A-Z])", name)
     if plain and plain.group(1) in indexing.bases and (plain.group(2).isdigit() or plain.group(2) in indexing.sizes):
         return indexed_tokens(make, plain.group(1), [plain.group(2)], pos), j  # y1 → y[1], tK → t[K]
+    pair = _SUB_PAIR.match(norm, j) if name in indexing.bases else None
+    if pair and all(letter in indexing.indices for letter in pair.group(1)):
+        return indexed_tokens(make, name, list(pair.group(1)), pos), pair.end()  # y_nk → y[n, k]
     sub = subscript(norm, j)
     if sub is not None and name != "log":
         text, end = sub
@@ -151,7 +157,8 @@ def _read_limits(norm: str, j: int) -> tuple[str, str, str, int]:
     for _ in range(2):
         sub = _LIMIT_SUB.match(norm, j)
         if sub and not index:
-            index, lower = sub.group(1) or sub.group(3), sub.group(2) or ""
+            index, lower = sub.group(1) or sub.group(4), sub.group(2) or ""
+            upper = upper or sub.group(3) or ""
             j = sub.end()
             continue
         sup = _LIMIT_SUP.match(norm, j)

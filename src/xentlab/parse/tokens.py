@@ -103,7 +103,10 @@ def normalise(text: str, start: int, end: int, indexed: bool = False) -> tuple[s
         in_super, in_sub = is_super, is_sub
         folded = unicodedata.normalize("NFKC", ch)
         if "\u2044" in folded:  # vulgar fractions: "3½" would silently mean 3*(1/2)
-            raise _char_error(ch, i)
+            before = text[start:i].rstrip()
+            if not indexed or (before and before[-1].isdigit()):
+                raise _char_error(ch, i)
+            folded = "(" + folded.replace("\u2044", "/") + ")"  # ½ Σ (y − t)² in a derivation: (1/2)
         for c in folded:
             c = char_map.get(c, c)
             for d in c:

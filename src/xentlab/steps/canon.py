@@ -2,7 +2,8 @@
 
 Free here (no rule is named for them): the order of terms and factors, arithmetic on numbers,
 a minus distributed over a sum, a constant pulled out of a Σ, a Σ of a sum split into sums, Σ_n Σ_k
-written as one sum, and the name of a summation index. Logs and exponentials stay as written
+written as one sum (in either order, where the bounds are independent), and the name of a
+summation index. Logs and exponentials stay as written
 (log(exp z) is not z here: that is the rule log_exp), except log 1 = 0, log e = 1 and e^0 = 1.
 """
 
@@ -24,7 +25,25 @@ def _bound_symbol(height: int, position: int) -> sp.Symbol:
 
 @lru_cache(maxsize=8192)
 def canonical(expr):
-    return _big(_rebuild(expr))
+    return _big(_rebuild(_unname(expr)))
+
+
+def _unname(e):
+    """Bound indices already named by an earlier canonical form (_b0_0 …) get fresh names first.
+    A move applied to a canonical form (substituting E_n = −Σ_k t_{n,k} log y_{n,k} into
+    Σ_{_b0_0} E_{_b0_0}) leaves such a name free inside an inner sum, which renaming the inner
+    index to _b0_0 would capture: y_{n,k} became y_{k,k}."""
+    if not e.args or isinstance(e, (sp.Indexed, sp.Derivative)):
+        return e
+    if isinstance(e, (sp.Sum, sp.Product)):
+        taken = [v for v, _, _ in e.limits if v.name.startswith("_b")]
+        if taken:
+            fresh = {v: sp.Dummy(v.name, integer=True, positive=True) for v in taken}
+            e = type(e)(replace(e.function, fresh), *((fresh.get(v, v), lo, hi) for v, lo, hi in e.limits))
+    args = [_unname(a) for a in e.args]
+    if all(a is b for a, b in zip(args, e.args)):
+        return e
+    return _remake(e, args)
 
 
 def _rebuild(e):
@@ -86,6 +105,9 @@ def _big_operator(e):
         limits = list(function.limits) + limits
         function = function.function
     variables = {v for v, _, _ in limits}
+    if not any((lo.free_symbols | hi.free_symbols) & variables for _, lo, hi in limits):
+        # bounds that do not depend on each other: Σ_k Σ_n and Σ_n Σ_k are one sum
+        limits = sorted(limits, key=lambda limit: (sp.default_sort_key(limit[2]), sp.default_sort_key(limit[1])))
     if big is sp.Sum and isinstance(function, sp.Add):
         return sp.Add(*(_big_operator(sp.Sum(term, *limits)) for term in function.args))
     if big is sp.Sum and isinstance(function, sp.Mul):

@@ -74,13 +74,15 @@ def exponent_dropped(expr, info):
 
 
 def sign_dropped(expr, info):
-    """-x -> x  (E = log L: the minus of the loss lost)"""
+    """-x -> x  (E = log L: the minus of the loss lost; also inside, as in exp(-E) -> exp(E))"""
     if isinstance(info.get("lhs"), sp.Derivative):
         return []  # a gradient with its sign flipped is gradient_sign
     out = [(-expr, expr)]
     if isinstance(expr, sp.Add):
         negative = [a for a in expr.args if a.could_extract_minus_sign()]
         out += [(expr - 2 * a, a) for a in negative[:MAX_PLACES]]
+    inner = [e for e in _places(expr, lambda e: isinstance(e, sp.Mul) and e.could_extract_minus_sign()) if e != expr]
+    out += [(expr.xreplace({e: -e}), e) for e in inner]
     return out
 
 

@@ -75,9 +75,12 @@ def run(path: str, *, start: str | None, kind: str | None, y: str | None, t: str
 
 
 def answer_text(item, answer: str) -> str:
-    """For a derive-lines item, --answer names a file (or '-'); other items take the text as typed."""
+    """For a derive-lines item, --answer names a file (or '-'), or is the lines themselves (with \\n);
+    other items take the text as typed."""
     if getattr(item, "answer_kind", None) != "lines":
         return answer
     if answer == "-" or Path(answer).is_file():
         return read_derivation(answer)
+    if "=" not in answer:  # every derivation has an '=': this names a file that is not there
+        raise InputError(key="steps_file_missing", path=answer)
     return answer.replace("\\n", "\n")

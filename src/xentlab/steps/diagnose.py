@@ -10,19 +10,25 @@ import sympy as sp
 from xentlab.steps.canon import canonical
 from xentlab.steps.catalogue import CATALOGUE
 from xentlab.steps.moves import MOVES, Scope
-from xentlab.steps.truth import Context, expand, holds, point_values, size_grid, value
+from xentlab.steps.truth import Context, expand, holds, point_values, size_grid, turn, value
 from xentlab.verify import rng_for
 
 QUICK_POINTS = 3
 MAX_CANDIDATES = 600
 # Second mistakes worth pairing with a first: they act on the whole line.
+GRADIENT_RULES = ("gradient_sign", "softmax_diagonal_only")
 PAIRABLE = ("log_base_10", "log_base_2", "sign_dropped", "swapped_t_y", "t_dropped", "sum_not_mean")
 _FAILURES = (TypeError, ValueError, AttributeError, IndexError, RecursionError, ZeroDivisionError)
 
 
 def candidates(claim, scope: Scope, info: dict) -> list[tuple[tuple[str, ...], object, object]]:
     """(codes, wrong line, term) for one or two wrong rules applied to the claim (as written, and
-    canonical) or to a form one correct move away."""
+    canonical) or to a form one correct move away. A derivative (∂E/∂z_j of the line before) takes
+    only the rules of a gradient line: each candidate inside a derivative is differentiated anew at
+    every size, and a slip inside the loss before differentiating is not what students write."""
+    if isinstance(claim, sp.Derivative):
+        return [((code,), result, term) for code, rule in CATALOGUE if code in GRADIENT_RULES
+                for result, term in _safe(rule, claim, info)]
     start = canonical(claim)
     forms = [claim, start]
     for _, move in MOVES:
@@ -84,7 +90,7 @@ def _quick_points(ctx: Context, expr, domain: str, path: tuple, target) -> list:
     rng = rng_for(ctx.seed, *path, 5)
     points = []
     for q in range(QUICK_POINTS * 8):
-        ints, floats = point_values(ctx, grid[q % len(grid)], domain, rng)
+        ints, floats = point_values(ctx, grid[q % len(grid)], domain, rng, turn(q, len(grid)))
         if value(target, ints, floats) is not None:
             points.append((ints, floats))
             if len(points) == QUICK_POINTS:

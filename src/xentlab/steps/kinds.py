@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from xentlab import notation as n
-from xentlab.derivations._domains import _element, shape_for, simplex, target
+from xentlab.derivations._domains import TARGET_SHAPES, _element, shape_for, simplex, target
 from xentlab.steps.names import LOSS_BASE
 
 KINDS = ("multiclass", "multiclass-batch", "binary", "softmax-gradient", "token-average", "sse", "sse-half", "entropy-kl")
@@ -55,7 +55,9 @@ def _multiclass() -> Kind:
 
 def _batch() -> Kind:
     lik = sp.Product(y[nn, k] ** t[nn, k], (k, 1, K), (nn, 1, N))
-    return Kind("multiclass-batch", {n.L: [lik], n.E_sum: [-sp.log(lik)], n.E: [-sp.log(lik) / N]},
+    sample_loss = -sp.Sum(t[nn, k] * sp.log(y[nn, k]), (k, 1, K))  # E_n: the loss of sample n
+    return Kind("multiclass-batch", {n.L: [lik], n.E_sum: [-sp.log(lik)], n.E: [-sp.log(lik) / N],
+                                     LOSS_BASE[nn]: [sample_loss]},
                 {n.E_sum: (-sp.log(n.L), "negate"), n.E: (n.E_sum / N, "mean")},
                 ("general", "sum_to_one", "one_hot", "single_sample"), {N: (2, 3, 4), K: (3, 2, 4)})
 
@@ -158,7 +160,9 @@ def _plain_atoms(expr) -> set:
 
 
 def fixed_sizes(name: str, exprs: list) -> dict:
-    """Sizes the lines pin down by writing indices out (y_1 … y_3 fixes K = 3)."""
+    """Sizes the lines pin down by writing indices out (y_1 … y_3 fixes K = 3). A lone index 1
+    pins nothing: -t_1 log y_1 after -Σ_k t_k log y_k drops the other classes, it is not a
+    derivation with one class (and y_{1,k} alone is the first sample, not N = 1)."""
     largest: dict = {}
     for e in exprs:
         for big in e.atoms(sp.Sum, sp.Product):  # Σ_{k=1}^{3}: three classes
@@ -173,7 +177,7 @@ def fixed_sizes(name: str, exprs: list) -> dict:
                 size = _size_of(name, str(a.base), len(a.indices), position)
                 if size is not None:
                     largest[size] = max(largest.get(size, 0), int(index))
-    return largest
+    return {size: value for size, value in largest.items() if value >= 2}
 
 
 _SIZE_OF_INDEX = {"k": K, "j": K, "m": K, "c": K, "n": N, "i": T, "v": V}
@@ -190,16 +194,32 @@ def _size_of(name: str, base: str, rank: int, position: int):
 # --- random valid points ------------------------------------------------------------------
 
 
-def _targets(rng, size: int, condition: str, positive: bool = False) -> tuple[np.ndarray, int]:
-    """Targets of the named condition (the derivations' own shapes: one-hot, soft or counts)."""
+def _targets(rng, size: int, condition: str, positive: bool = False, turn: int | None = None) -> tuple[np.ndarray, int]:
+    """Targets of the named condition (the derivations' own shapes: one-hot, soft or counts).
+
+    `turn` takes the shapes in turn (point 0 one-hot, 1 soft, 2 counts, …) so that a check at a
+    handful of points always meets each shape: drawn at random, 8 points were all one-hot or
+    soft about once in 16 derivations, and a step true only when Σ t_k = 1 passed as true.
+    Counts that happen to sum to 1 get one more count, for the same reason."""
     if positive:  # entropy + KL takes log t: a distribution with no zero
         return simplex(rng, size), int(rng.integers(1, size + 1))
-    return target(rng, size, shape_for(rng, condition if condition in ("one_hot", "sum_to_one") else None))
+    if turn is None:
+        shape = shape_for(rng, condition if condition in ("one_hot", "sum_to_one") else None)
+    elif condition == "one_hot":
+        shape = "one_hot"
+    else:
+        shapes = ("one_hot", "soft") if condition == "sum_to_one" else TARGET_SHAPES
+        shape = shapes[turn % len(shapes)]
+    targets, hot = target(rng, size, shape)
+    if shape == "counts" and targets.sum() == 1:
+        targets[int(rng.integers(0, size))] += 1.0
+    return targets, hot
 
 
-def sample(kind_: Kind, rng, sizes: dict, condition: str, highest: dict) -> dict:
+def sample(kind_: Kind, rng, sizes: dict, condition: str, highest: dict, turn: int | None = None) -> dict:
     """A valid point: floats for y, t, z, p (indexed and scalar), ints for free indices.
-    `highest` holds the largest written index per size, so y_7 has a value even where K = 5."""
+    `highest` holds the largest written index per size, so y_7 has a value even where K = 5;
+    `turn` picks the target shape in turn (see _targets)."""
     point: dict = {}
     classes = max(sizes.get(K, 3), highest.get(K, 0))
     rows = 1 if condition == "single_sample" else max(sizes.get(N, 2), highest.get(N, 0))
@@ -217,12 +237,12 @@ def sample(kind_: Kind, rng, sizes: dict, condition: str, highest: dict) -> dict
         if name in ("sse", "sse-half"):
             targets, hot = rng.uniform(0.0, 1.0, classes), int(rng.integers(1, classes + 1))
         else:
-            targets, hot = _targets(rng, classes, condition, positive=name == "entropy-kl")
+            targets, hot = _targets(rng, classes, condition, positive=name == "entropy-kl", turn=turn)
         point |= {_element(y, (q + 1)): float(v) for q, v in enumerate(probs)} | {_element(t, (q + 1)): float(v) for q, v in enumerate(targets)}
         point[c] = hot
     elif name == "multiclass-batch":
         for row in range(1, rows + 1):
-            targets, _ = _targets(rng, classes, condition)
+            targets, _ = _targets(rng, classes, condition, turn=turn)
             point |= {_element(y, (row, q + 1)): float(v) for q, v in enumerate(simplex(rng, classes))}
             point |= {_element(t, (row, q + 1)): float(v) for q, v in enumerate(targets)}
     elif name == "binary":

@@ -22,14 +22,25 @@ _ENVIRONMENT = re.compile(r"\\(?:begin|end)\s*\{\s*(?:aligned|align\*?|alignat\*
 _DROPPED = re.compile(r"\\(?:tag\*?|label|eqref)\s*\{[^{}]*\}|\\(?:nonumber|notag|displaystyle|qquad|quad)(?![A-Za-z])"
                       r"|\$\$|\\\[|\\\]")
 _TEXT_COMMAND = re.compile(r"\\(?:text|mbox|textrm|textbf|textit)\s*\{([^{}]*)\}")
-_EQUALS = re.compile(r"\\approx|\\simeq|\\fallingdotseq|≈|≒|≃")
-_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
+_EQUALS = re.compile(r"\\approx|\\simeq|\\fallingdotseq|≈|≒|≃|:=|≔")
+# "so" at the start of a row (∴ E = …, ⇔ log L = …): the equation is the step; the word is dropped
+_CONNECTIVE = re.compile(r"^(?:\\therefore|\\Leftrightarrow|\\Rightarrow|\\iff|\\implies|∴|⇔|⇒|⟺|⟹)(?![A-Za-z])\s*")
+# "because" starts the justification of the row's own step: (∵ 公式②), \because E = −log L
+_BECAUSE = re.compile(r"\\because(?![A-Za-z])|∵")
+# A word right after _ or _{ is a subscript (t_{ik}, y_{nj}, E_{sum}), never prose.
+_WORD = re.compile(r"(?<![\\A-Za-z_])(?<!_\{)[A-Za-z]{2,}")
 MATH_WORDS = frozenset({
     "log", "ln", "exp", "sqrt", "sum", "prod", "frac", "dfrac", "tfrac", "cdot", "times", "left", "right", "limits",
     "mathrm", "text", "operatorname", "partial", "PPL", "ppl", "Esum", "sum", "ldots", "cdots", "dots", "div", "pi",
     "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "log10", "log2", "rm", "mathit", "tK", "yK", "tN", "yN",
     "dE", "dL", "dy", "dz", "sum", "mean", "total", "batch", "nk", "iv",
 })
+# logL, logy (t1logy1): maths typed without spaces, never the start of a justification
+_SPACELESS_MATH = re.compile(r"(?:log|ln|exp|[ytzpqELNKTV]\d*)+")
+# The left-hand side of a statement about the data, not a step: t_c = 1, Σ_k t_k = 1, N = 1, K = 3.
+_DATA_LHS = frozenset("tNKT0123456789+-")
+_SUB_OR_SUPER = re.compile(r"\\(?:sum|limits|left|right|displaystyle)(?![A-Za-z])|[Σ∑()\[\]{}\s]")
+_SCRIPT = re.compile(r"[_^]\s*(?:\{[^{}]*\}|[A-Za-z0-9])")
 # Japanese prose: kana, kanji, CJK punctuation (「」、。), circled numbers (公式①), half-width kana.
 # Full-width ASCII (ｙ１＝…) is not prose: NFKC folds it, and the parser reads it as math.
 # The katakana middle dot ・ (U+30FB) is a multiplication sign typed with a Japanese IME: math.
@@ -88,17 +99,18 @@ def clean(part: str) -> str:
     text = re.sub(r"(?:\\\s*)+$", "", text.strip())  # "… &\" : a \\ that lost one backslash
     text = re.sub(r"^\\(?=\s)", "", text)  # "\ E = …": a leading spacing command
     text = re.sub(r"^\$|\$$", "", text.strip())
+    text = _CONNECTIVE.sub("", text.strip())
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
 def _prose_start(text: str) -> int | None:
     """Where the words begin: a Japanese character, or an English word a formula never holds."""
     starts = []
-    cjk = _CJK.search(text)
-    if cjk:
-        starts.append(cjk.start())
+    for found in (_CJK.search(text), _BECAUSE.search(text)):
+        if found:
+            starts.append(found.start())
     for word in _WORD.finditer(text):
-        if word.group() not in MATH_WORDS and not re.fullmatch(r"[ytzpqELNKTV]\d*", word.group()):
+        if word.group() not in MATH_WORDS and not _SPACELESS_MATH.fullmatch(word.group()):
             starts.append(word.start())
             break
     return min(starts) if starts else None
@@ -125,6 +137,16 @@ def split_prose(text: str) -> tuple[str, str]:
     return text.strip(), words
 
 
+def states_data(lhs: str) -> bool:
+    """'Σ_k t_k', 't_c', 'N': a left-hand side about the targets or a size only. Such a row
+    ("Σ_k t_k = 1 より", "t_c = 1", "N = 1 のとき") states the condition the next step uses:
+    it is the student's claim, like a line of words, and no later '= …' continues it."""
+    text = "".join(ch for ch in lhs if not unicodedata.decomposition(ch).startswith(("<sub>", "<super>")))
+    text = _SCRIPT.sub("", unicodedata.normalize("NFKC", text).replace("−", "-"))
+    text = _SUB_OR_SUPER.sub("", text)
+    return bool(text) and set(text) <= _DATA_LHS and any(c in "tNKT" for c in text)
+
+
 def split_equals(text: str) -> list[str]:
     """'a = b = c' → ['a', 'b', 'c'], splitting only at top-level '=' (not inside {…})."""
     parts, depth, start = [], 0, 0
@@ -143,13 +165,16 @@ def split_equals(text: str) -> list[str]:
 def layout(text: str, lhs: str = "") -> Layout:
     """The typed entries of a derivation (at most MAX_EQUATIONS; `truncated` says when more).
     `lhs` is the left-hand side a leading '= …' continues (that of a --start line)."""
-    rows = split_rows(text[:MAX_TEXT])[:MAX_ROWS]
+    rows = split_rows(text[:MAX_TEXT])
     entries: list[Entry] = []
     prose_rows: set[int] = set()
     pending: list[str] = []
-    truncated = len(text) > MAX_TEXT
+    truncated = len(text) > MAX_TEXT or len(rows) > MAX_ROWS
+    rows = rows[:MAX_ROWS]
     for row in rows:
         body, words = split_prose(clean(row.text))
+        if body and states_data(split_equals(body)[0]) and "=" in body:
+            body, words = "", clean(row.text)
         if not body:
             prose_rows.add(row.number)
             if words:

@@ -61,8 +61,8 @@ class Report:
         relations = [line.relation for line in self.lines]
         if "wrong" in relations:
             return "incorrect"
-        if not relations or "unreadable" in relations or all(r == "given" for r in relations):
-            return "invalid"
+        if not relations or "unreadable" in relations or all(r == "given" for r in relations) or self.truncated:
+            return "invalid"  # truncated: the lines past the limits were never checked
         return "correct"
 
     @property

@@ -158,19 +158,21 @@ def _recognise_softmax(expr, scope):
     return results
 
 
+# Order breaks ties between paths of one length: the specific rule first (log(a/b) is log_quotient
+# before a product with a power −1; log(e^z) = z is log_exp before log_power with log e = 1).
 MOVES = (
-    ("log_product_to_sum", _once(rules.log_product_to_sum)),
-    ("log_power", _log_power),
     ("log_quotient", _once(rules.log_quotient)),
+    ("log_product_to_sum", _once(rules.log_product_to_sum)),
     ("log_exp", _log_exp),
+    ("log_power", _log_power),
     ("expand_sum", _write_out),
     ("fold_sum", _fold),
     ("generalise", _generalise),
     ("log_sum_to_product", _logs_to_log),
     ("exp_log_power", _once(rules.exp_of_scaled_log)),
     ("distribute", _once(rules.distribute)),
+    ("sum_to_one", _once(rules.sum_to_one)),  # before one_hot: Σ_k t_k alone needs only Σ t = 1
     ("one_hot", _one_hot),
-    ("sum_to_one", _once(rules.sum_to_one)),
     ("substitute", _substitute),
     ("substitute_softmax", _recognise_softmax),
 )

@@ -8,9 +8,11 @@ import json
 
 import sympy as sp
 
+from xentlab.steps.lines import MAX_EQUATIONS, MAX_ROWS, MAX_TEXT
 from xentlab.steps.model import LineResult, Report
 
 FORMATS = ("text", "md", "tex", "json")
+LIMITS = {"equations": MAX_EQUATIONS, "rows": MAX_ROWS, "characters": MAX_TEXT}  # named when a derivation is cut
 
 
 def _decimals(expr):
@@ -94,7 +96,7 @@ def render(report: Report, fmt: str, lang: str) -> str:
     rows = [_view(line, report, words, fmt) for line in report.lines]
     first_line = report.first_error
     return render_template(f"steps/{fmt}.j2", fmt, lang, report=report, rows=rows, L=words,
-                           summary=" ".join(str(words.summary(report, first_line)).split()),
+                           summary=" ".join(str(words.summary(report, first_line, LIMITS)).split()),
                            trailing=[_typed(t, fmt) for t in report.trailing])
 
 

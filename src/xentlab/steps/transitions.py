@@ -29,7 +29,22 @@ def claims_for(prev_lhs, prev_rhs, lhs, ctx) -> list[tuple[object, list[str]]]:
         if quantity is None:
             break
         form = replace(form, {quantity: ctx.kind.transitions[quantity][0]})
+    mean = item_mean(prev_lhs, lhs)
+    if mean is not None:  # E = (1/N) Σ_n E_n after E_n = …: the batch kind's E is defined by E_sum
+        return [(replace(mean, {prev_lhs: prev_rhs}), ["mean"])]
     return []
+
+
+def item_mean(prev_lhs, lhs):
+    """E as the mean of the per-item losses the line before defines (E_n over N samples, E_i over
+    T tokens): (1/N) Σ_n E_n; None when lhs is not E or the line before not such a loss."""
+    from xentlab.steps.names import LOSS_BASE
+
+    if lhs != n.E or not (isinstance(prev_lhs, sp.Indexed) and prev_lhs.base == LOSS_BASE):
+        return None
+    index = prev_lhs.indices[0]
+    size = {n.n: n.N, n.i: n.T}.get(index)
+    return None if size is None else sp.Mul(sp.Pow(size, -1), sp.Sum(prev_lhs, (index, 1, size)))
 
 
 def _path_rules(form, inner) -> list[str]:
