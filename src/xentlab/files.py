@@ -99,10 +99,12 @@ def write_text(path: Path, text: str, *, force: bool = False) -> None:
     write_bytes(path, text.encode("utf-8"), force=force)
 
 
-def refuse_existing(paths, *, force: bool = False) -> None:
-    """Before writing several files: refuse up front if any would be refused, so nothing is half-written."""
+def refuse_existing(paths, *, force: bool = False, inputs=()) -> None:
+    """Before writing several files: refuse up front if any would be refused, so nothing is half-written.
+    No output may be one of the command's `inputs` (`grade -o class.csv --force` would replace the class)."""
     given = [Path(p) for p in paths if p is not None]
     distinct_outputs(given)
+    not_an_input(given, inputs)
     for path in given:
         check_target(path, force=force)
 
@@ -116,6 +118,20 @@ def distinct_outputs(paths) -> None:
         if key in seen:
             raise UsageError(key="output_same_path", first=str(seen[key]), second=str(path))
         seen[key] = path
+
+
+def not_an_input(outputs, inputs) -> None:
+    for output in outputs:
+        for source in (Path(p) for p in inputs if p is not None):
+            if _same_file(output, source):
+                raise UsageError(key="output_is_input", output=str(output), source=str(source))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)  # also a hard link or another spelling of the same path
+    except OSError:  # one of them does not exist yet
+        return os.path.abspath(a) == os.path.abspath(b)
 
 
 # --- a directory of files, swapped in whole ---------------------------------------------------

@@ -198,7 +198,9 @@ def sheet_code(sheet: FollowupSheet, seed: int) -> str:
     """The code the student's sheet carries in place of the seed: its key.json's "sheet_code"."""
     from xentlab import worksheet as ws
 
-    return ws.sheet_code(seed, len(sheet.items), tuple(sorted({i.kind for i in sheet.items})), 2)
+    # the folder is part of what the code names: two students' sheets (or a student's and the class's)
+    # may share a seed, a length and kinds, but never a code
+    return ws.sheet_code(seed, len(sheet.items), (*sorted({i.kind for i in sheet.items}), f"followup/{sheet.folder}"), 2)
 
 
 def key_document(sheet: FollowupSheet, seed: int, lang: str, fmt: str) -> dict:
@@ -214,6 +216,7 @@ def key_document(sheet: FollowupSheet, seed: int, lang: str, fmt: str) -> dict:
         entry["target"] = {"skill": item.target, "codes": list(item.codes), "seen_codes": list(item.seen),
                            "proof": [item.candidate.shown.witnesses[c].to_json() for c in item.codes]}
     document.pop("difficulty", None)
+    document["sheet_code"] = sheet_code(sheet, seed)  # the code the sheet prints (it names the student's folder too)
     document["followup"] = {"version": VERSION, "student": None if sheet.student is None else plain_name(sheet.student, 200),
                             "weak_skills": [{**w, "codes": dict(w["codes"])} for w in sheet.weak]}
     return document

@@ -7,6 +7,7 @@ One module per command; each registers itself on the group in `_common`. Heavy i
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import click
@@ -64,9 +65,22 @@ def keyed_usage_error(error: click.UsageError, args: list[str] = ()) -> UsageErr
     if error.message.startswith("Got unexpected extra argument"):
         extra = error.message.split("(", 1)[-1].rstrip(")")
         return UsageError(key="extra_argument", value=extra, command=command)
+    number = re.match(r"'(.*)' is not a valid (float|integer)", error.message)
+    if isinstance(error, click.BadParameter) and error.param is not None and number:  # click's own words are English
+        return UsageError(key="option_not_a_number", option=option_name(error.param), value=number.group(1),
+                          integer=number.group(2) == "integer", command=command)
     if isinstance(error, click.BadParameter) and error.param is not None:
         return UsageError(key="bad_value", option=option_name(error.param), detail=error.format_message(), command=command)
     return UsageError(key="usage", detail=error.format_message(), command=command)
+
+
+def _close_quietly() -> None:
+    """Standard output cannot take more: point it at /dev/null so the interpreter's final flush is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -105,6 +119,18 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # `xentlab … | head`: the reader has gone; stop quietly, as SIGPIPE would
+        _close_quietly()
+        sys.exit(141)
+    except OSError as error:  # files go through files.py (keyed): an OSError here is standard output failing
+        import errno
+
+        from xentlab.render import error_text
+
+        code = errno.errorcode.get(error.errno, "") if error.errno else ""
+        _close_quietly()
+        _say_error(error_text(XentlabError(key="stdout_failed", reason=error.strerror or type(error).__name__, code=code), lang), lang)
+        sys.exit(2)
     except Exception as error:  # a bug: say so in one line; XENTLAB_DEBUG=1 shows the traceback
         if os.environ.get("XENTLAB_DEBUG"):
             raise

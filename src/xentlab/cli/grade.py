@@ -34,7 +34,8 @@ def grade(key_path: Path, responses: Path, output: Path | None, report: Path | N
 
         raise UsageError(key="grade_bad_attempts", value=attempts[:20], choices=", ".join(grading.ATTEMPTS))
     charts = _chart_paths(report)
-    files.refuse_existing([output, report, *charts.values()], force=force)  # before the slow part
+    keys_read = [key_path, *sorted(key_path.glob("variant-*/key.json")), key_path / "key.json"] if key_path.is_dir() else [key_path]
+    files.refuse_existing([output, report, *charts.values()], force=force, inputs=[responses, *keys_read])  # before the slow part
     keys = answerkey.load_variants(key_path)
     table = tables.read(responses)
 
