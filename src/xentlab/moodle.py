@@ -315,7 +315,7 @@ def question(item, sheet, name: str, prose: Prose, notes: list[tuple[str, dict]]
     context = {**item.params, **extra}
     general = prose.render(page, "solution", item.params, module.solution(item.params))
     if item.answer.kind == "number":  # the other solutions end with their answer already
-        general += [{"t": "p", "c": [{"t": "strong", "c": block["c"]}]} for block in prose.render("worksheet", "answer_line", item)]
+        general += [{"t": "p", "c": [{"t": "strong", "c": block["c"]}]} for block in prose.render("worksheet", "answer_line", item, False)]
     common = {"name": name, "kind": item.kind, "item": item.id, "variant": sheet.variant, "seed": sheet.seed,
               "params": item.params, "general": general}
     if item.answer.kind == "number":
