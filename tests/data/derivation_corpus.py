@@ -122,6 +122,9 @@ CASES = [
     Case("wrong_minus_not_distributed_latex.tex", "multiclass", "-", "latex", "GW", ("minus_not_distributed",)),
     Case("wrong_log_base_10_numeric.txt", "multiclass", "-", "plain", "GOOW", ("log_base_10",)),
     Case("wrong_log_base_10_symbolic.tex", "multiclass", "-", "latex", "GW", ("log_base_10",)),
+    # one term in the wrong base, the slip of seed 002's worked mean
+    Case("wrong_log_base_10_one_term.tex", "multiclass", "-", "latex", "GW", ("log_base_10",)),
+    Case("wrong_log_base_10_one_term_binary.txt", "binary", "-", "plain", "GW", ("log_base_10",)),
     Case("wrong_log_base_2_numeric_ja.txt", "multiclass", "ja", "unicode", "GOW", ("log_base_2",)),
     Case("wrong_log_base_2_symbolic.txt", "multiclass", "-", "plain", "GW", ("log_base_2",)),
     Case("wrong_swapped_t_y.txt", "multiclass", "-", "plain", "GW", ("swapped_t_y",)),

@@ -114,9 +114,12 @@ def _rebase(base: int):
         logs = _places(expr, _is_log)
         if not logs:
             return []
-        return [(expr.xreplace({e: e / sp.log(base) for e in logs}), logs[0])]
+        whole = [(expr.xreplace({e: e / sp.log(base) for e in logs}), logs[0])]
+        # one term in the wrong base (a slip of seed 002's kind): each log alone, when there are several
+        single = [(_replace_one(expr, e, e / sp.log(base)), e) for e in logs] if len(logs) > 1 else []
+        return whole + single
 
-    wrong.__doc__ = f"log x -> log_{base} x"
+    wrong.__doc__ = f"log x -> log_{base} x (every log, or one of them)"
     return wrong
 
 
