@@ -107,6 +107,41 @@ def test_student_notebook_holds_no_answers(capsys, tmp_path, fmt):
         assert marker not in student
 
 
+@pytest.mark.parametrize("fmt", ["otter", "nbgrader"])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_derivation_item_follows_the_worksheet_items(capsys, tmp_path, fmt, lang):
+    out = make(capsys, tmp_path, fmt, lang, "--derivations", "1")
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    assert [(item["id"], item["kind"]) for item in key["items"]] == [(1, "ce-single"), (2, "derive-step"), (3, "derive-lines")]
+    assert key["items"][2]["question_params"] == DERIVATION
+    reference = key["items"][2]["answer"].splitlines()
+    assert reference[0] == r"L = y^{t} \cdot \left(1 - y\right)^{1 - t}" and reference[-1].startswith("E = ")
+    master = (out / "assignment.ipynb").read_text(encoding="utf-8")
+    student = (out / "student.ipynb").read_text(encoding="utf-8")
+    for line in reference[1:-1]:  # the lines between start and target: in the solution, not in the student's copy
+        assert json.dumps(line)[1:-1] in master and json.dumps(line)[1:-1] not in student, line
+    book = read(out / "student.ipynb")
+    nbformat.validate(book)
+    if fmt == "nbgrader":
+        check_nbgrader(book, source=False)
+        check_nbgrader(read(out / "assignment.ipynb"), source=True)
+    sources = [cell.source for cell in book.cells]
+    assert "steps.check(q3.strip('\\n'), start=" in "\n".join(sources)  # the public test checks each line
+    heading = "問 3：導出を 1 行ずつ書く" if lang == "ja" else "Question 3"
+    assert any(heading in text for text in sources)
+    # a notebook with derivations has its own sheet code: no worksheet draws its items
+    plain = make(capsys, tmp_path, fmt, lang, name="plain")
+    codes = [json.loads((d / "key.json").read_text(encoding="utf-8"))["sheet_code"] for d in (out, plain)]
+    assert codes[0] != codes[1]
+
+
+def test_derivations_out_of_range_is_one_line(capsys, tmp_path):
+    for value in ("-1", "6"):
+        code, _, err = run(capsys, "notebook", *ITEMS, "--format", "otter", "--derivations", value, "-o", str(tmp_path / "x"))
+        one_line_error(code, err, "--derivations")
+    assert not (tmp_path / "x").exists()
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_the_formula_example_is_no_answer(capsys, tmp_path, lang):
     """At difficulty 1 a derive-step item has two classes: its answers are -(t1*log(y1) + t2*log(y2))
@@ -185,12 +220,24 @@ WRONG_CODE = {  # the classic mistakes, as students write them
 }
 
 
+# The derive-lines item --seed 11 --derivations 1 draws at difficulty 2: the binary likelihood
+# L = y^t (1 − y)^(1 − t) to E. This derivation (written by hand) drops the exponent 1 − t in its
+# first line: log (1 − y)^(1 − t) is not log(1 − y).
+DERIVATION = {"derivation": "binary", "classes": None, "from": 0, "to": 4}
+WRONG_DERIVATION = 'q3 = """\nlog L = t*log(y) + log(1 - y)\nE = -(t*log(y) + (1 - t)*log(1 - y))\n"""'
+
+
 def _wrong_answers(key) -> dict[str, str]:
-    """q1: log10 with the sign dropped (−E/ln 10); q2: the formula without its minus sign."""
-    number, formula = key["items"]
+    """q1: log10 with the sign dropped (−E/ln 10); q2: the formula without its minus sign; q3 (when
+    there is one): the derivation above."""
+    number, formula, *derivation = key["items"]
     text = formula["answer"]
-    return {"q1": f"q1 = {-number['answer'] / math.log(10)!r}",
-            "q2": f"q2 = {json.dumps(text[1:] if text.startswith('-') else '-(' + text + ')')}"}
+    wrong = {"q1": f"q1 = {-number['answer'] / math.log(10)!r}",
+             "q2": f"q2 = {json.dumps(text[1:] if text.startswith('-') else '-(' + text + ')')}"}
+    if derivation:
+        assert derivation[0]["question_params"] == DERIVATION
+        wrong["q3"] = WRONG_DERIVATION
+    return wrong
 
 
 def _fill(book, answers: dict[str, str]):
@@ -206,11 +253,12 @@ def _fill(book, answers: dict[str, str]):
 @pytest.mark.kernel
 @pytest.mark.parametrize("fmt", ["otter", "nbgrader"])
 def test_kernel_runs_the_solutions_and_names_each_wrong_one(capsys, tmp_path, fmt):
-    out = make(capsys, tmp_path, fmt, "en")
+    out = make(capsys, tmp_path, fmt, "en", "--derivations", "1")
     right = _execute(read(out / "assignment.ipynb"), tmp_path)
     assert _errors(right) == []
     ran_tests = [c for c in right.cells if c.cell_type == "code" and ("assert" in c.source)]
     assert len(ran_tests) >= 4 and all(c.get("execution_count") for c in ran_tests)
+    assert any("steps.check(q3" in c.source for c in ran_tests)
 
     key = json.loads((out / "key.json").read_text(encoding="utf-8"))
     wrong = _execute(_fill(read(out / "assignment.ipynb"), {**WRONG_CODE, **_wrong_answers(key)}), tmp_path)
@@ -220,7 +268,10 @@ def test_kernel_runs_the_solutions_and_names_each_wrong_one(capsys, tmp_path, fm
                 "added the samples' losses up instead of averaging them",  # seed 001: sum_not_mean
                 "took the log of 0",  # seed 001: no_epsilon
                 "left out the (1 − t) log(1 − y) term",  # binary: missing_complement
-                "computed the softmax without stabilising it"]  # softmax
+                "computed the softmax without stabilising it",  # softmax
+                "wrong [exponent_dropped]: The exponent inside the log disappeared"]  # q3, the public line-by-line test
+    if fmt == "otter":  # nbgrader runs a question's tests in one cell: the public failure stops it before the hidden test
+        expected.append("Line 1 is wrong: you dropped the exponent inside the log")  # q3, the hidden test against the key
     for phrase in expected:
         assert phrase in errors, (phrase, errors)
 
@@ -234,7 +285,7 @@ def _otter_or_skip():
 @pytest.mark.kernel
 def test_otter_assign_and_otter_run_grade_the_otter_version(capsys, tmp_path):
     exe = _otter_or_skip()
-    out = make(capsys, tmp_path, "otter", "en")
+    out = make(capsys, tmp_path, "otter", "en", "--derivations", "1")
     dist = tmp_path / "dist"
     subprocess.run([exe, "assign", "assignment.ipynb", str(dist)], cwd=out, check=True, capture_output=True, timeout=600)
     zips = sorted((dist / "autograder").glob("*.zip"))
@@ -252,7 +303,7 @@ def test_otter_assign_and_otter_run_grade_the_otter_version(capsys, tmp_path):
 
     right = grade(dist / "autograder" / "assignment.ipynb", "right")
     scores = {t["name"]: (t["score"], t["max_score"]) for t in right["tests"] if "score" in t}  # "Public Tests" has none
-    assert set(scores) == {"q1", "q2", "cross_entropy", "binary_cross_entropy", "softmax_cross_entropy"}
+    assert set(scores) == {"q1", "q2", "q3", "cross_entropy", "binary_cross_entropy", "softmax_cross_entropy"}
     assert all(score == top for score, top in scores.values()), scores
 
     filled = _fill(read(dist / "student" / "assignment.ipynb"), {**WRONG_CODE, **_wrong_answers(key)})
@@ -260,11 +311,12 @@ def test_otter_assign_and_otter_run_grade_the_otter_version(capsys, tmp_path):
     submission.write_text(nbformat.writes(filled), encoding="utf-8")
     wrong = grade(submission, "wrong")
     by_name = {t["name"]: t for t in wrong["tests"] if "score" in t}
-    for name in ("q1", "q2", "cross_entropy", "binary_cross_entropy", "softmax_cross_entropy"):
+    for name in ("q1", "q2", "q3", "cross_entropy", "binary_cross_entropy", "softmax_cross_entropy"):
         assert by_name[name]["score"] < by_name[name]["max_score"], name
     text = json.dumps(wrong, ensure_ascii=False)
     for phrase in ("used the common logarithm (log10)", "added the samples' losses up instead of averaging them",
-                   "left out the (1 − t) log(1 − y) term", "computed the softmax without stabilising it"):
+                   "left out the (1 − t) log(1 − y) term", "computed the softmax without stabilising it",
+                   "you dropped the exponent inside the log"):
         assert phrase in text, phrase
 
 

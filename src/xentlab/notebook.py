@@ -6,10 +6,13 @@ Items, in order:
   * the worksheet items exactly as `xentlab worksheet --count N --seed S` draws them (numbers,
     formulas and choices), each checked by xentlab.check against its key.json entry, which lives
     only in a hidden test;
+  * with `derivations`, derive-lines items after them (drawn from the same seed, repeating and
+    giving away nothing of the items before): the student writes the derivation as a string, one
+    line per step; a public test checks it line by line (xentlab.steps, as `xentlab check --steps`
+    does, from the start line the question shows), naming the first wrong line and its mistake,
+    and the hidden test checks it against the key's reference derivation;
   * one exercise per loss in `implement` (a function to write), checked by xentlab.probe: one
     test per family of mistakes, each with the mistake's name as its failure message.
-A derivation item checked step by step (`xentlab check --steps`) is not here yet: it needs
-xentlab.steps. It will be one more item builder beside worksheet_items and implement_items.
 
 The same arguments give the same bytes: cell ids are numbered, nothing depends on time.
 """
@@ -51,6 +54,7 @@ MISTAKE_FAMILIES = {
     ("token-loss", "loss"): [("log_base_10", "log_base_2"), ("sign_dropped",), ("sum_not_mean", "not_reduced")],
     ("token-loss", "perplexity"): [("loss_not_perplexity",), ("sign_dropped",), ("sum_not_mean",)],
 }
+MAX_DERIVATIONS = 5  # derive-lines has few distinct questions per difficulty; a notebook needs one or two
 IMPLEMENTABLE = tuple(dict.fromkeys(kind for kind, _ in FUNCTIONS))
 
 
@@ -74,6 +78,8 @@ class Question:
     solution: list[str]  # code lines; the solution region is between the markers below
     region: tuple[int, int]  # [start, end) of the lines students write
     tests: list[Test] = field(default_factory=list)
+    # nbgrader puts two statements where its region was, Otter `...`: a region inside brackets suits Otter only
+    nbgrader_region: tuple[int, int] | None = None
 
 
 def _words(lang: str):
@@ -101,21 +107,52 @@ def worksheet_items(sheet, lang: str) -> list[Question]:
         texts = language_module(f"problems/{item.kind}", "md", lang)
         var = f"q{item.id}"
         kind = item.answer.kind
-        answer = repr(float(item.answer.value)) if kind == "number" else json.dumps(item.answer.value if kind == "expression" else item.letter)
         key = {"items": [json.loads(json.dumps(key_items[item.id], sort_keys=True))]}
         public = [f"assert {var} is not None and {var} is not ..., {_say(words.not_answered, var)!r}"]
         if kind == "number":
             public += ["import numbers", f"assert isinstance({var}, numbers.Real), {_say(words.not_a_number, var)!r}"]
         else:
             public.append(f"assert isinstance({var}, str), {_say(words.not_text, var)!r}")
-        hidden = ["import xentlab", f"verdict = xentlab.check({var}, key={key!r}, item={item.id}, lang={lang!r})",
+        # a derivation's lines are counted from its first written line, not from the newline after the opening quotes
+        answer_text = f"{var}.strip('\\n')" if kind == "lines" else var
+        hidden = ["import xentlab", f"verdict = xentlab.check({answer_text}, key={key!r}, item={item.id}, lang={lang!r})",
                   "assert verdict.correct, verdict.feedback"]
-        tests = [Test(f"{var}_answered", public, (var,), _say(words.not_answered, var)),
-                 Test(f"{var}_value", hidden, (var,), _say(words.wrong_value), hidden=True, points=1.0)]
+        tests = [Test(f"{var}_answered", public, (var,), _say(words.not_answered, var))]
+        if kind == "lines":
+            tests.append(_lines_test(var, item, lang, words))
+        tests.append(Test(f"{var}_value", hidden, (var,), _say(words.wrong_value), hidden=True, points=1.0))
         prompt = [str(texts.question({**item.params, **extra})).strip(), _say(words.answer_instructions, kind, var)]
-        out.append(Question(var, _say(words.question_heading, item.id, str(texts.title()).strip()), prompt,
-                            [f"{var} = {answer}"], (0, 1), tests))
+        heading = _say(words.question_heading, item.id, str(texts.title()).strip())
+        if kind == "lines":
+            solution = _lines_solution(var, item.answer.value.splitlines()[1:])  # the first line is the question's start
+            out.append(Question(var, heading, prompt, solution, (1, len(solution) - 1), tests, nbgrader_region=(0, len(solution))))
+            continue
+        answer = repr(float(item.answer.value)) if kind == "number" else json.dumps(item.answer.value if kind == "expression" else item.letter)
+        out.append(Question(var, heading, prompt, [f"{var} = {answer}"], (0, 1), tests))
     return out
+
+
+def _lines_solution(var: str, lines: list[str]) -> list[str]:
+    """`var = (` one string literal per line, joined by newlines `)`: a statement whose middle
+    lines Otter can replace by `...` and still leave Python."""
+    body = [f"    {_literal(line)} \"\\n\"" for line in lines]
+    return [f"{var} = (", *body, ")"]
+
+
+def _literal(line: str) -> str:
+    """A raw string where it reads as the line (LaTeX keeps its backslashes), repr otherwise."""
+    raw = f'r"{line}"'
+    return raw if '"' not in line and not line.endswith("\\") and "\n" not in line and "\r" not in line else repr(line)
+
+
+def _lines_test(var: str, item, lang: str, words) -> Test:
+    """Public: every line holds, from the start line the question shows (xentlab.steps, as
+    `xentlab check --steps`); the failure names the first wrong line and its mistake. Whether the
+    last line is the target is the hidden test's."""
+    start = item.answer.value.splitlines()[0]
+    lines = ["from xentlab import steps", f"report = steps.check({var}.strip('\\n'), start={start!r})",
+             f"assert report.status == 'correct', steps.render(report, 'text', {lang!r})"]
+    return Test(f"{var}_lines", lines, (var,), _say(words.derivation_has_wrong_line))
 
 
 def implement_items(implement: tuple[tuple[str, str], ...], lang: str, first: int = 1) -> list[Question]:
@@ -181,14 +218,19 @@ class Assignment:
 
 
 def build(count: int, seed: int, *, types: tuple[str, ...] | None = None, difficulty: int = 2, lang: str = "ja",
-          implement: tuple[tuple[str, str], ...] | None = None) -> Assignment:
+          implement: tuple[tuple[str, str], ...] | None = None, derivations: int = 0) -> Assignment:
+    from dataclasses import replace
+
     from xentlab import worksheet as ws
 
     implement = parse_implement(None) if implement is None else implement
     sheet = ws.build(seed, count, types or ws.all_types(), difficulty)
+    if derivations:
+        drawn = ws.build(seed, derivations, ("derive-lines",), difficulty, after=sheet.items)
+        sheet = replace(drawn, types=(*sheet.types, "derive-lines"), origin="notebook")  # its own code: no worksheet draws these items
     words = _words(lang)
     questions = tuple(worksheet_items(sheet, lang) + implement_items(implement, lang))
-    intro = _say(words.intro, count, len(implement), sheet.code)  # never the seed: with it anyone rebuilds the key
+    intro = _say(words.intro, count, derivations, len(implement), sheet.code)  # never the seed: with it anyone rebuilds the key
     return Assignment(_say(words.title), intro, ["import numpy as np", "import xentlab"], questions, ws.key_json(sheet, lang, "md"))
 
 

@@ -109,9 +109,9 @@ def otter_master(assignment, setup_heading: str):
     return cells.notebook()
 
 
-def _stub(question, placeholder: list[str]) -> str:
+def _stub(question, placeholder: list[str], region: tuple[int, int] | None = None) -> str:
     """The solution with the student's part replaced by the placeholder (indented like it)."""
-    start, end = question.region
+    start, end = region or question.region
     lines = question.solution
     indent = " " * (len(lines[start]) - len(lines[start].lstrip()))
     if start == 0 and end == 1 and "=" in lines[0]:
@@ -152,8 +152,12 @@ def _locked(name: str) -> dict:
 NBGRADER_STUB = ["# YOUR CODE HERE", "raise NotImplementedError()"]
 
 
+def _nbgrader_region(question) -> tuple[int, int]:
+    return question.nbgrader_region or question.region
+
+
 def _nbgrader_solution(question) -> str:
-    start, end = question.region
+    start, end = _nbgrader_region(question)
     lines = question.solution
     indent = " " * (len(lines[start]) - len(lines[start].lstrip()))
     return "\n".join(lines[:start] + [f"{indent}### BEGIN SOLUTION"] + lines[start:end] + [f"{indent}### END SOLUTION"] + lines[end:])
@@ -173,7 +177,7 @@ def _nbgrader_cells(assignment, setup_heading: str, student: bool):
     _header(cells, assignment, setup_heading, metadata=_locked)
     for q in assignment.questions:
         cells.add("markdown", _prompt(q), _locked(f"{q.name}-prompt"))
-        code = _stub(q, NBGRADER_STUB) if student else _nbgrader_solution(q)
+        code = _stub(q, NBGRADER_STUB, _nbgrader_region(q)) if student else _nbgrader_solution(q)
         cells.add("code", code, _nbgrader(f"{q.name}-answer", solution=True))
         points = sum(t.points for t in q.tests)
         cells.add("code", _nbgrader_tests(q, not student), _nbgrader(f"{q.name}-tests", grade=True, locked=True, points=points))

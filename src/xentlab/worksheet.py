@@ -74,10 +74,12 @@ class Sheet:
     items: tuple[Item, ...]
     variant: int | None = None
     base_seed: int | None = None
+    origin: str | None = None  # what else drew items (a notebook's derivations): part of the code
 
     @cached_property
     def code(self) -> str:
-        return sheet_code(self.seed, len(self.items), self.types, self.difficulty)
+        types = self.types if self.origin is None else (*self.types, self.origin)
+        return sheet_code(self.seed, len(self.items), types, self.difficulty)
 
 
 @lru_cache(maxsize=256)
@@ -151,13 +153,15 @@ def identity(kind: str, params: dict) -> str:
 
 
 def build(seed: int, count: int, types: tuple[str, ...], difficulty: int, variant: int | None = None,
-          base_seed: int | None = None) -> Sheet:
+          base_seed: int | None = None, *, after: tuple[Item, ...] = ()) -> Sheet:
+    """`count` items drawn from `seed`; `after`: items already on the sheet (numbered 1…), which the
+    new ones follow, repeat none of and give nothing away to."""
     from xentlab.verify import rng_for
 
-    seen: set[str] = set()
-    shown: dict[str, str] = {}  # derivation lines shown or asked for → the kind that did
-    items = []
-    for index in range(1, count + 1):
+    seen = {identity(item.kind, item.params) for item in after}
+    shown = {tag: item.kind for item in after for tag in _reveals(item.kind, item.params)}  # derivation lines shown or asked for → the kind that did
+    items = list(after)
+    for index in range(len(after) + 1, len(after) + count + 1):
         rng = rng_for(seed, index)
         start = (index - 1) % len(types)
         for kind in types[start:] + types[:start]:  # a type with no new question left passes to the next

@@ -18,11 +18,13 @@ from xentlab.cli._common import LANG_OPTION, cli, say
 @click.option("--implement", metavar="LOSS,…",
               help="Loss functions to write in NumPy, checked by xentlab.probe (default: cross-entropy,binary-cross-entropy,"
                    "softmax-cross-entropy; also softmax-cross-entropy:gradient, sse, token-loss, token-loss:perplexity; '' for none).")
+@click.option("--derivations", type=int, default=0, show_default=True, metavar="N",
+              help="Derivations to write line by line (derive-lines items, 0–5), after the worksheet items; each line is checked as `xentlab check --steps` checks it.")
 @LANG_OPTION
 @click.option("-o", "--output", "directory", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory to write into.")
 @click.option("--force", is_flag=True, help="Write into a non-empty directory, replacing the files of the same name.")
-def notebook(count: int, seed: int, fmt: str, types: str | None, difficulty: int, implement: str | None, lang: str,
-             directory: Path, force: bool) -> None:
+def notebook(count: int, seed: int, fmt: str, types: str | None, difficulty: int, implement: str | None, derivations: int,
+             lang: str, directory: Path, force: bool) -> None:
     """A notebook assignment: DIR/assignment.ipynb (for `otter assign` or nbgrader's source/),
     DIR/student.ipynb (answers and hidden tests removed) and DIR/key.json."""
     from xentlab import notebook as nb
@@ -36,13 +38,16 @@ def notebook(count: int, seed: int, fmt: str, types: str | None, difficulty: int
         raise UsageError(key="notebook_format", value=fmt, choices=", ".join(nb.FORMATS), suggestion=suggest(fmt, nb.FORMATS))
     if seed < 0:
         raise UsageError(key="notebook_seed", value=seed)
+    if not 0 <= derivations <= nb.MAX_DERIVATIONS:
+        raise UsageError(key="out_of_range", option="--derivations", low=0, high=nb.MAX_DERIVATIONS, value=str(derivations))
     chosen = ws.parse_types(types)
     exercises = nb.parse_implement(implement)
     if directory.exists() and not directory.is_dir():
         raise OutputExistsError(key="notebook_not_directory", path=str(directory))
     if directory.is_dir() and any(directory.iterdir()) and not force:
         raise OutputExistsError(key="notebook_not_empty", path=str(directory))
-    assignment = nb.build(count, seed, types=chosen, difficulty=difficulty, lang=lang, implement=exercises)
+    assignment = nb.build(count, seed, types=chosen, difficulty=difficulty, lang=lang, implement=exercises,
+                          derivations=derivations)
     master, student = nb.render(assignment, fmt, lang)
     from xentlab.files import write_text
 
