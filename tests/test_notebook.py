@@ -139,6 +139,9 @@ def test_derivations_out_of_range_is_one_line(capsys, tmp_path):
     for value in ("-1", "6"):
         code, _, err = run(capsys, "notebook", *ITEMS, "--format", "otter", "--derivations", value, "-o", str(tmp_path / "x"))
         one_line_error(code, err, "--derivations")
+    # difficulty 3 has four derive-lines questions (batch mean, softmax gradient from two starts, perplexity)
+    code, _, err = run(capsys, "notebook", *ITEMS, "--format", "otter", "--difficulty", "3", "--derivations", "5", "-o", str(tmp_path / "x"))
+    one_line_error(code, err, "--derivations")
     assert not (tmp_path / "x").exists()
 
 

@@ -226,7 +226,14 @@ def build(count: int, seed: int, *, types: tuple[str, ...] | None = None, diffic
     implement = parse_implement(None) if implement is None else implement
     sheet = ws.build(seed, count, types or ws.all_types(), difficulty)
     if derivations:
-        drawn = ws.build(seed, derivations, ("derive-lines",), difficulty, after=sheet.items)
+        from xentlab.errors import InputError
+
+        try:
+            drawn = ws.build(seed, derivations, ("derive-lines",), difficulty, after=sheet.items)
+        except InputError as error:
+            if error.key != "too_few_questions":
+                raise
+            raise InputError(key="notebook_too_few_derivations", count=derivations, difficulty=difficulty) from None
         sheet = replace(drawn, types=(*sheet.types, "derive-lines"), origin="notebook")  # its own code: no worksheet draws these items
     words = _words(lang)
     questions = tuple(worksheet_items(sheet, lang) + implement_items(implement, lang))
