@@ -162,6 +162,17 @@ def test_every_svg_names_japanese_fonts(lang):
         assert families.rstrip().endswith("sans-serif")
 
 
+@pytest.mark.parametrize("lang, logits, probs", [("ja", "ロジット zₖ", "確率 yₖ"), ("en", "logit zₖ", "probability yₖ")])
+def test_softmax_axis_labels_write_the_index_as_a_subscript(lang, logits, probs):
+    """The bar charts' labels, titles and descriptions say zₖ and yₖ, never the printer's z_k."""
+    inputs = Inputs(logits=np.array([2.0, 1.0, 0.1]), labels=np.array([0]))
+    (bars,) = [f["svg"] for f in solution_svgs(solve("softmax-cross-entropy", inputs), lang) if f["name"] == "softmax"]
+    root = ET.fromstring(bars)
+    texts = ["".join(t.itertext()) for t in root.iter() if t.tag in (f"{SVG}text", f"{SVG}title", f"{SVG}desc")]
+    assert logits in texts and probs in texts
+    assert not any("_" in text for text in texts), texts
+
+
 REPORT = r"""
 \def\xentlabbox#1{\pgfpointanchor{#1}{south west}\pgfgetlastxy{\xa}{\ya}\pgfpointanchor{#1}{north east}\pgfgetlastxy{\xb}{\yb}%
 \typeout{XENTLAB BOX #1: \xa\space\ya\space\xb\space\yb}}

@@ -41,15 +41,27 @@ def solution_svgs(solution, lang: str) -> list[dict]:
     return out
 
 
+# The one-line text printer writes an index as z_k; a figure's label (and what a screen reader
+# says of it) reads better as zₖ, which the fonts we install (Noto, DejaVu) all have.
+_SUBSCRIPTS = str.maketrans("0123456789aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+
+
+def _label(text) -> str:
+    import re
+
+    return re.sub(r"_([0-9aehijklmnoprstuvx])\b", lambda m: m.group(1).translate(_SUBSCRIPTS), str(text))
+
+
 def _softmax_svg(plot, words) -> str:
     """Two bar charts side by side in one SVG: logits left, probabilities right."""
     env = environment()
+    logits, probs = _label(words.logits_label()), _label(words.probs_label())
     left = env.get_template("figures/bars.svg.j2").render(
-        f=plot["logits"], title=str(words.logits_label()), desc=str(words.logits_label()), color="#1f5fa8",
-        x_label=str(words.class_label()), y_label=str(words.logits_label()), value_format=four_significant)
+        f=plot["logits"], title=logits, desc=logits, color="#1f5fa8",
+        x_label=str(words.class_label()), y_label=logits, value_format=four_significant)
     right = env.get_template("figures/bars.svg.j2").render(
-        f=plot["probs"], title=str(words.probs_label()), desc=str(words.probs_label()), color="#d9480f",
-        x_label=str(words.class_label()), y_label=str(words.probs_label()), value_format=four_significant)
+        f=plot["probs"], title=probs, desc=probs, color="#d9480f",
+        x_label=str(words.class_label()), y_label=probs, value_format=four_significant)
     return env.get_template("figures/pair.svg.j2").render(left=left, right=right, title=str(words.softmax_title()),
                                                          desc=str(words.softmax_title()), width=2 * plot["logits"].width, height=plot["logits"].height)
 
