@@ -147,6 +147,15 @@ def test_existing_output_needs_force_and_only_replaces_what_followup_wrote(tmp_p
     assert run(capsys, *args, "--force")[0] == 0
     assert not (out / "students" / "stale").exists() and (out / "students" / "ben" / "worksheet.md").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".followup-")]  # no staging left behind
+    # a teacher's own file inside students/ (or class/) is never lost: --force refuses and writes nothing
+    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    for note in (out / "students" / "ben" / "notes.txt", out / "class" / "marks.md"):
+        note.write_text("teacher's note", encoding="utf-8")
+        code, _, err = run(capsys, *args, "--force", "--lang", "en")
+        assert code == 2 and str(note) in err and "move it out first" in err and len(err.strip().splitlines()) == 1, err
+        assert note.read_text(encoding="utf-8") == "teacher's note"
+        assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p != note} == before
+        note.unlink()
     victim = tmp_path / "victim"
     victim.mkdir()
     (out / "class").rename(tmp_path / "old-class")

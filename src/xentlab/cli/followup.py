@@ -106,6 +106,28 @@ def _check_target(directory: Path, force: bool) -> None:
         wanted = stat.S_ISDIR if name in ("students", "class") else stat.S_ISREG
         if not wanted(info.st_mode):
             raise OutputExistsError(key="followup_not_regular", path=str(path))
+        if name in ("students", "class"):
+            foreign = _foreign_file(path, depth=2 if name == "students" else 1)
+            if foreign is not None:
+                raise OutputExistsError(key="followup_foreign_file", path=str(foreign), folder=str(path))
+
+
+OUR_FILES = {f"{stem}.{ext}" for stem in ("worksheet", "answers") for ext in ("md", "tex", "pdf")} | {"key.json"}
+
+
+def _foreign_file(folder: Path, depth: int) -> Path | None:
+    """The first entry under an earlier run's students/ (<name>/<file>) or class/ (<file>) that is
+    not a file we write there: --force replaces those folders whole, so a teacher's own notes in
+    them would be lost."""
+    for entry in sorted(folder.iterdir()):
+        info = os.lstat(entry)
+        if depth > 1 and stat.S_ISDIR(info.st_mode):
+            inner = _foreign_file(entry, depth - 1)
+            if inner is not None:
+                return inner
+        elif depth > 1 or not stat.S_ISREG(info.st_mode) or entry.name not in OUR_FILES:
+            return entry
+    return None
 
 
 def _write_tree(directory: Path, files: dict[str, bytes]) -> None:
