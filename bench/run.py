@@ -6,6 +6,7 @@ import datetime
 import importlib.util
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -50,22 +51,52 @@ def machine_info() -> list[str]:
     return lines
 
 
+class _Watch:
+    """Standard output, passed through, noting whether a line reported a target as FAIL (every
+    bench prints PASS or FAIL beside each target), so `make bench` exits non-zero on a missed one."""
+
+    def __init__(self, stream):
+        self.stream, self.failed, self._line = stream, False, ""
+
+    def write(self, text: str) -> int:
+        self._line += text
+        *done, self._line = self._line.split("\n")
+        self.failed |= any(re.search(r"\bFAIL\b", line) for line in done)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.failed |= bool(re.search(r"\bFAIL\b", self._line))
+        self.stream.flush()
+
+    def __getattr__(self, name):  # encoding, isatty, fileno…: the stream's own
+        return getattr(self.stream, name)
+
+
 def main() -> int:
     print("\n".join(machine_info()))
-    failed = []
+    crashed, missed = [], []
     for path in sorted(HERE.glob("bench_*.py")):
         print(f"\n=== {path.name} ===", flush=True)
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
+        watch = _Watch(sys.stdout)
+        sys.stdout = watch
         try:
             spec.loader.exec_module(module)
             module.main()
         except Exception:  # a crashing benchmark is a bug: report it, run the rest, exit non-zero
             traceback.print_exc()
-            failed.append(path.name)
-    if failed:
-        print(f"\nbenchmarks that crashed: {', '.join(failed)}")
-    return 1 if failed else 0
+            crashed.append(path.name)
+        finally:
+            watch.flush()
+            sys.stdout = watch.stream
+        if watch.failed:
+            missed.append(path.name)
+    if crashed:
+        print(f"\nbenchmarks that crashed: {', '.join(crashed)}")
+    if missed:
+        print(f"\nbenchmarks with a target not met: {', '.join(missed)}")
+    return 1 if crashed or missed else 0
 
 
 if __name__ == "__main__":
