@@ -45,9 +45,11 @@ def test_partial_scores_by_hand():
     # stopping early: two right lines of four
     verdict = check_lines(reference, "log L = log y_1^{t_1} + log y_2^{t_2}\n= t_1 log y_1 + t_2 log y_2")
     assert verdict.status == "incorrect" and not verdict.detail["reached"] and verdict.score == pytest.approx(2 / 4)
-    # in one go: correct, a big step
+    # in one go (the target as the question prints it): true, but the item asks for one step per line,
+    # so not full marks: one line of the reference's 4 steps
     verdict = check_lines(reference, "E = -(t_1 log y_1 + t_2 log y_2)")
-    assert verdict.status == "correct" and verdict.score == 1.0
+    assert verdict.status == "incorrect" and verdict.score == pytest.approx(1 / 4) and verdict.detail["big_step"] == 1
+    assert verdict.diagnosis == ()
     assert check_lines(reference, "   ").status == "invalid"
     assert check_lines(reference, "log L = log(y_1").status == "invalid"
 

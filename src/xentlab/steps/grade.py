@@ -41,10 +41,17 @@ def _check_lines(reference: str, text: str) -> Verdict:
     unreadable = next((line for line in written if line.relation == "unreadable"), None)
     credited = sum(line.relation in ("ok", "ok_big_step", "ok_if", "ok_from_wrong") for line in written)
     score = round(credited / max(len(written), len(lines) - 1), 4)
-    correct = wrong is None and unreadable is None and reached
+    # The item asks for one step per line: fewer lines than the reference's steps, one of them a big
+    # step (the target copied from the question, say), is true, as `check --steps` says, yet leaves
+    # the derivation unwritten, so it is not full marks; the score above counts it as one line. As
+    # many lines as the reference are never held back by a big step the engine merely cannot name.
+    short = len(written) < len(lines) - 1
+    big = next((line for line in written if line.relation == "ok_big_step"), None) if short else None
+    correct = wrong is None and unreadable is None and reached and big is None
     first_error = wrong or unreadable
     detail = {"first_error": first_error.n if first_error else None, "reached": reached, "lines": len(written),
-              "credited": credited, "unreadable": unreadable is not None and wrong is None}
+              "credited": credited, "unreadable": unreadable is not None and wrong is None,
+              "big_step": big.n if big else None}
     codes = tuple(c for c in (wrong.diagnosis if wrong else []) if c != "cited_rule_mismatch")
     return Verdict("correct" if correct else "incorrect", codes, shown, 1.0 if correct else score, "derivation", detail)
 
