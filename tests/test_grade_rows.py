@@ -155,6 +155,30 @@ def test_xlsx_round_trip(tmp_path, capsys):
     assert back.rows[0][:3] == ["山田\r花子", 1, 0.755] and back.rows[1][:3] == ["=cmd|' /C calc'!A0", 1, "=1+1"]
 
 
+def test_an_xlsx_that_unpacks_too_far_is_one_line_error(tmp_path, capsys):
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["student", "item", "answer"])
+    book.active.append(["ami", 1, "0.755"])
+    book.save(tmp_path / "small.xlsx")
+    bomb = tmp_path / "bomb.xlsx"  # a valid workbook plus one part of 300 MB of zeros (about 300 KB packed)
+    with zipfile.ZipFile(tmp_path / "small.xlsx") as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        with target.open("xl/media/zeros.bin", "w") as handle:
+            chunk = bytes(2**20)
+            for _ in range(300):
+                handle.write(chunk)
+    assert bomb.stat().st_size < 2 * 2**20
+    code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(bomb), "--lang", "en")
+    one_line_error(code, err, "unpacks to more than 256 MB")
+    code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(bomb), "--lang", "ja")
+    assert code == 2 and err.strip() == f"xentlab：エラー：{bomb} は展開すると 256 MB を超えます。Excel で保存し直すか、CSV で保存してください"
+
+
 def test_an_xlsx_percent_is_read_as_the_percent_the_student_typed(tmp_path, capsys):
     """Typing 75.5% into Excel stores 0.755 with the format 0.0%: the right loss of item 1 (−ln 0.47
     = 0.7550) must not get full credit for it (issue 11: a percent is percent_scale, never correct)."""

@@ -27,6 +27,7 @@ MAX_BYTES = 256 * 2**20  # a responses file
 MAX_ROWS = 200_000
 MAX_COLUMNS = 1_000
 MAX_CELL = 2**20  # characters in one cell (a 100 KB answer is kept; a 1 MB one is refused)
+MAX_XLSX_UNPACKED = 256 * 2**20  # an .xlsx's parts, unpacked: openpyxl reads the shared strings whole
 EXCEL_CELL = 32_767  # characters Excel holds in one cell
 ENCODINGS = "UTF-8, UTF-16, CP932 (Shift_JIS)"
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -162,8 +163,16 @@ def read_xlsx(data: bytes, path: str = "") -> Table:
     from xentlab.encode import from_xlsx
 
     try:
+        # A few MB can unpack to gigabytes (a zip bomb). zipfile never reads past a part's declared
+        # size, so the declared sizes bound what openpyxl will unpack.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_XLSX_UNPACKED:
+            raise InputError(key="responses_xlsx_too_large", path=path, limit=MAX_XLSX_UNPACKED // 2**20)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as error:
+        if isinstance(error, InputError):
+            raise
         raise InputError(key="responses_not_xlsx", path=path, error=type(error).__name__) from None
     try:
         sheet = workbook.worksheets[0]
@@ -177,7 +186,7 @@ def read_xlsx(data: bytes, path: str = "") -> Table:
             row = []
             for c, cell in enumerate(cells):
                 value = cell.value
-                if isinstance(value, str):
+                if isinstance(value, str):  # openpyxl cuts a cell at Excel's 32,767 characters, below MAX_CELL
                     value = from_xlsx(value)
                 elif isinstance(value, bool):
                     value = "TRUE" if value else "FALSE"
