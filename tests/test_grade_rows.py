@@ -179,6 +179,12 @@ def test_an_xlsx_that_unpacks_too_far_is_one_line_error(tmp_path, capsys):
     assert code == 2 and err.strip() == f"xentlab：エラー：{bomb} は展開すると 256 MB を超えます。Excel で保存し直すか、CSV で保存してください"
 
 
+def test_graded_xlsm_is_refused_with_the_xlsx_name(tmp_path, capsys):
+    code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(DATA / "class.csv"), "-o", str(tmp_path / "g.xlsm"), "--lang", "en")
+    one_line_error(code, err, "g.xlsm", f"-o {tmp_path / 'g.xlsx'}")
+    assert not (tmp_path / "g.xlsm").exists()
+
+
 def test_an_xlsx_percent_is_read_as_the_percent_the_student_typed(tmp_path, capsys):
     """Typing 75.5% into Excel stores 0.755 with the format 0.0%: the right loss of item 1 (−ln 0.47
     = 0.7550) must not get full credit for it (issue 11: a percent is percent_scale, never correct)."""

@@ -33,6 +33,10 @@ def grade(key_path: Path, responses: Path, output: Path | None, report: Path | N
         from xentlab.errors import UsageError
 
         raise UsageError(key="grade_bad_attempts", value=attempts[:20], choices=", ".join(grading.ATTEMPTS))
+    if output is not None and output.suffix.lower() == ".xlsm":  # Excel refuses a macro-free book named .xlsm
+        from xentlab.errors import UsageError
+
+        raise UsageError(key="grade_output_xlsm", path=str(output), suggestion=str(output.with_suffix(".xlsx")))
     charts = _chart_paths(report)
     keys_read = [key_path, *sorted(key_path.glob("variant-*/key.json")), key_path / "key.json"] if key_path.is_dir() else [key_path]
     files.refuse_existing([output, report, *charts.values()], force=force, inputs=[responses, *keys_read])  # before the slow part
