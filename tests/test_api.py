@@ -172,6 +172,18 @@ def test_probe_result_display_and_json():
     assert "<img" not in page and "&lt;img" in page
 
 
+@pytest.mark.parametrize("lang, label", [("ja", "あなたの関数"), ("en", "your function")])
+def test_a_function_without_return_shows_none_not_a_code(lang, label):
+    def forgot_return(y, t):
+        loss = -np.sum(t * np.log(y), axis=-1).mean()  # noqa: F841 - the student's slip
+
+    probed = xentlab.probe(forgot_return, lang=lang)
+    assert probed.diagnosis == ("no_return_value",)
+    bundle = probed._repr_mimebundle_()
+    assert f"| {label} | `None` |" in bundle["text/markdown"]
+    assert f"<tr><td>{label}</td><td><code>None</code></td></tr>" in bundle["text/html"]
+
+
 def test_probe_nan_is_shown_as_nan():
     def unstable(z, t):
         e = np.exp(z)
