@@ -179,7 +179,7 @@ def new_documents(lang: str) -> dict[str, str]:
             out[f"steps {name} {fmt}"] = steps.render(report, fmt, lang)
     for seed in (0, 5):
         for difficulty in (1, 2, 3):
-            sheet = ws.build(seed, 4, ("derive-lines",), difficulty)
+            sheet = ws.build(seed, 3, ("derive-lines",), difficulty)  # one item per derivation: 3 at most
             for fmt in ("md", "tex"):
                 student, answers = ws.render(sheet, fmt, lang)
                 out[f"worksheet derive-lines {seed} {difficulty} {fmt}"] = student

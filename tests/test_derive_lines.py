@@ -24,6 +24,17 @@ ALL_PARAMS = [dict(p) for p in {json.dumps(p, sort_keys=True): p for p in ALL_PA
 
 
 @pytest.mark.parametrize("params", ALL_PARAMS, ids=[json.dumps(p) for p in ALL_PARAMS])
+def test_the_target_alone_is_never_full_marks(params):
+    """Every derive-lines question has at least 2 steps (to − from ≥ 2 in SPANS), so the target line
+    copied from the question, alone or repeated, is true but never the derivation asked for."""
+    lines = MODULE.answer(params).value.splitlines()
+    assert len(lines) - 1 >= 2
+    for answer in (lines[-1], "\n".join([lines[-1]] * len(lines))):
+        verdict = check_lines("\n".join(lines), answer)
+        assert verdict.status == "incorrect" and verdict.score < 1, verdict
+
+
+@pytest.mark.parametrize("params", ALL_PARAMS, ids=[json.dumps(p) for p in ALL_PARAMS])
 def test_every_reference_derivation_checks_as_correct(params):
     MODULE.check_params(params)
     reference = MODULE.answer(params).value
@@ -46,10 +57,14 @@ def test_partial_scores_by_hand():
     verdict = check_lines(reference, "log L = log y_1^{t_1} + log y_2^{t_2}\n= t_1 log y_1 + t_2 log y_2")
     assert verdict.status == "incorrect" and not verdict.detail["reached"] and verdict.score == pytest.approx(2 / 4)
     # in one go (the target as the question prints it): true, but the item asks for one step per line,
-    # so not full marks: one line of the reference's 4 steps
-    verdict = check_lines(reference, "E = -(t_1 log y_1 + t_2 log y_2)")
-    assert verdict.status == "incorrect" and verdict.score == pytest.approx(1 / 4) and verdict.detail["big_step"] == 1
-    assert verdict.diagnosis == ()
+    # so not full marks: one line of the reference's 4 steps; repeating it adds nothing
+    for answer in ("E = -(t_1 log y_1 + t_2 log y_2)", "\n".join(["E = -(t_1 log y_1 + t_2 log y_2)"] * 5)):
+        verdict = check_lines(reference, answer)
+        assert verdict.status == "incorrect" and verdict.score == pytest.approx(1 / 4) and verdict.diagnosis == ()
+        assert (verdict.detail["steps_shown"], verdict.detail["steps"]) == (1, 4)
+    # two rules to a line is accepted: log and split, then the power rule, then the sign (3 lines, 4 steps)
+    verdict = check_lines(reference, "log L = log y_1^{t_1} + log y_2^{t_2}\n= t_1 log y_1 + t_2 log y_2\nE = -(t_1 log y_1 + t_2 log y_2)")
+    assert verdict.status == "correct" and verdict.score == 1.0
     assert check_lines(reference, "   ").status == "invalid"
     assert check_lines(reference, "log L = log(y_1").status == "invalid"
 

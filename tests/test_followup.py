@@ -147,6 +147,9 @@ def test_existing_output_needs_force_and_only_replaces_what_followup_wrote(tmp_p
     assert run(capsys, *args, "--force")[0] == 0
     assert not (out / "students" / "stale").exists() and (out / "students" / "ben" / "worksheet.md").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".followup-")]  # no staging left behind
+    # what Finder leaves in a folder it opened is not a teacher's file
+    (out / "students" / "ben" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    assert run(capsys, *args, "--force")[0] == 0
     # a teacher's own file inside students/ (or class/) is never lost: --force refuses and writes nothing
     before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     for note in (out / "students" / "ben" / "notes.txt", out / "class" / "marks.md"):

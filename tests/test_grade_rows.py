@@ -176,7 +176,7 @@ def test_an_xlsx_that_unpacks_too_far_is_one_line_error(tmp_path, capsys):
     code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(bomb), "--lang", "en")
     one_line_error(code, err, "unpacks to more than 256 MB")
     code, _, err = run(capsys, "grade", "--key", str(KEY), "--responses", str(bomb), "--lang", "ja")
-    assert code == 2 and err.strip() == f"xentlab：エラー：{bomb} は展開すると 256 MB を超えます。Excel で保存し直すか、CSV で保存してください"
+    assert code == 2 and err.strip() == f"xentlab：エラー：{bomb} は展開すると 256 MB を超えます。Excel で保存し直すか、CSV で保存してください。"
 
 
 def test_graded_xlsm_is_refused_with_the_xlsx_name(tmp_path, capsys):

@@ -135,12 +135,51 @@ def test_a_derivation_item_follows_the_worksheet_items(capsys, tmp_path, fmt, la
     assert codes[0] != codes[1]
 
 
+def _public_derivation_test(out):
+    book = read(out / "student.ipynb")
+    (code,) = [c.source for c in book.cells if c.cell_type == "code" and "steps.check_between(q3" in c.source]
+    return code
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_public_derivation_test_grades_what_the_question_shows(capsys, tmp_path, lang):
+    """Run the student notebook's public test on q3 (the binary likelihood to E, 4 steps) in plain
+    Python: a derivation written out passes; the target alone (copied from the question), a wrong
+    line, LaTeX typed without r, and no answer fail, each saying why."""
+    out = make(capsys, tmp_path, "otter", lang, "--derivations", "1")
+    test = _public_derivation_test(out)
+    assert "L = y^{t}" not in test.split("steps.check_between", 1)[0]  # the key's lines are not in the test
+
+    def outcome(q3):
+        try:
+            exec(test, {"q3": q3})
+        except AssertionError as error:
+            return str(error)
+        return "passed"
+
+    written = "\nlog L = log(y^t) + log((1 - y)^(1 - t))\n= t log y + (1 - t) log(1 - y)\nE = -(t log y + (1 - t) log(1 - y))\n"
+    assert outcome(written) == "passed"
+    assert outcome(r"""
+\log L = t \log y + \left(1 - t\right) \log\left(1 - y\right)
+E = -\left(t \log y + \left(1 - t\right) \log\left(1 - y\right)\right)""") == "passed"
+    words = {"ja": ("4 ステップある導出のうち 1 ステップしか", "1 行目に誤りがあります", "r を付けて", "q3 にまだ答えがありません"),
+             "en": ("shows 1 of its 4 steps", "Line 1 is wrong", "put r before the string", "q3 has no answer yet")}[lang]
+    assert words[0] in outcome("E = -(t log y + (1 - t) log(1 - y))")
+    wrong = outcome("log L = t log y + log(1 - y)\nE = -(t log y + (1 - t) log(1 - y))")
+    assert words[1] in wrong and "exponent_dropped" in wrong
+    assert words[2] in outcome("\\log L = \\log y^t + \\log (1 - y)^{1 - t}\n= t \\log y + (1 - t) \x0crac{1}{1} \\log(1 - y)")
+    for missing in (..., "", "  \n", None, 3.0):
+        assert words[3] in outcome(missing)
+
+
 def test_derivations_out_of_range_is_one_line(capsys, tmp_path):
-    for value in ("-1", "6"):
+    for value in ("-1", "4"):
         code, _, err = run(capsys, "notebook", *ITEMS, "--format", "otter", "--derivations", value, "-o", str(tmp_path / "x"))
         one_line_error(code, err, "--derivations")
-    # difficulty 3 has four derive-lines questions (batch mean, softmax gradient from two starts, perplexity)
-    code, _, err = run(capsys, "notebook", *ITEMS, "--format", "otter", "--difficulty", "3", "--derivations", "5", "-o", str(tmp_path / "x"))
+    # difficulty 1 has three derivations (2 classes, 3 classes, binary); seed 1's derive-step item asks
+    # for a step of the 2-class one, which leaves two
+    code, _, err = run(capsys, "notebook", "--count", "2", "--seed", "1", "--types", "ce-single,derive-step", "--format", "otter",
+                       "--difficulty", "1", "--derivations", "3", "-o", str(tmp_path / "x"))
     one_line_error(code, err, "--derivations")
     assert not (tmp_path / "x").exists()
 
@@ -272,9 +311,8 @@ def test_kernel_runs_the_solutions_and_names_each_wrong_one(capsys, tmp_path, fm
                 "took the log of 0",  # seed 001: no_epsilon
                 "left out the (1 − t) log(1 − y) term",  # binary: missing_complement
                 "computed the softmax without stabilising it",  # softmax
-                "wrong [exponent_dropped]: The exponent inside the log disappeared"]  # q3, the public line-by-line test
-    if fmt == "otter":  # nbgrader runs a question's tests in one cell: the public failure stops it before the hidden test
-        expected.append("Line 1 is wrong: you dropped the exponent inside the log")  # q3, the hidden test against the key
+                "wrong [exponent_dropped]: The exponent inside the log disappeared",  # q3, the public test's report
+                "Line 1 is wrong: you dropped the exponent inside the log"]  # q3, the verdict (public and hidden tests)
     for phrase in expected:
         assert phrase in errors, (phrase, errors)
 

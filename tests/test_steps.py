@@ -343,3 +343,13 @@ def test_mpmath_settles_what_double_precision_cannot():
     assert same is True
     differs, _, _ = compare(lhs + sp.Rational(1, 10 ** 7), rhs, {}, {y1: 0.123456789})
     assert differs is False
+
+
+def test_lost_backslashes_spots_latex_typed_without_r():
+    """Strings as Python makes them of LaTeX typed without r (written here with their escapes)."""
+    from xentlab.steps import lost_backslashes
+
+    eaten = ["\x0crac{1}{2}", "\x08eta", "\x07lpha", "\x0bec z", "\\left(y\right)", "a \times b", "\theta", "E = \nabla z", "a \neq b"]
+    kept = [r"\frac{1}{2} \times \right) \nabla \neq", "log L = a\r\n= b", "\tlog L = a", "a\n= b", "x\n  = y", ""]
+    assert all(lost_backslashes(text) for text in eaten)
+    assert not any(lost_backslashes(text) for text in kept)

@@ -54,7 +54,7 @@ MISTAKE_FAMILIES = {
     ("token-loss", "loss"): [("log_base_10", "log_base_2"), ("sign_dropped",), ("sum_not_mean", "not_reduced")],
     ("token-loss", "perplexity"): [("loss_not_perplexity",), ("sign_dropped",), ("sum_not_mean",)],
 }
-MAX_DERIVATIONS = 5  # derive-lines has few distinct questions per difficulty; a notebook needs one or two
+MAX_DERIVATIONS = 3  # derive-lines draws one item per derivation, and each difficulty has three
 IMPLEMENTABLE = tuple(dict.fromkeys(kind for kind, _ in FUNCTIONS))
 
 
@@ -146,13 +146,20 @@ def _literal(line: str) -> str:
 
 
 def _lines_test(var: str, item, lang: str, words) -> Test:
-    """Public: every line holds, from the start line the question shows (xentlab.steps, as
-    `xentlab check --steps`); the failure names the first wrong line and its mistake. Whether the
-    last line is the target is the hidden test's."""
-    start = item.answer.value.splitlines()[0]
-    lines = ["from xentlab import steps", f"report = steps.check({var}.strip('\\n'), start={start!r})",
-             f"assert report.status == 'correct', steps.render(report, 'text', {lang!r})"]
-    return Test(f"{var}_lines", lines, (var,), _say(words.derivation_has_wrong_line))
+    """Public: the derivation graded as the hidden test grades it, from what the question shows (its
+    start, its target, how many steps): every line holds (xentlab.steps, as `xentlab check --steps`),
+    the last reaches the target, and the steps are written out. A failure shows the verdict and the
+    line-by-line report, naming the first wrong line and its mistake."""
+    lines = item.answer.value.splitlines()
+    start, target = lines[0], lines[-1]
+    text = f"{var}.strip('\\n')"
+    code = ["from xentlab import steps",
+            f"assert isinstance({var}, str) and {var}.strip(), {_say(words.not_answered, var)!r}",
+            f"assert not steps.lost_backslashes({var}), {_say(words.raw_string_hint, var)!r}",
+            f"verdict = steps.check_between({text}, start={start!r}, target={target!r}, steps={len(lines) - 1}, lang={lang!r})",
+            f"report = steps.check({text}, start={start!r})",  # line by line, shown when a line is wrong
+            f"assert verdict.correct, verdict.feedback + ('\\n\\n' + steps.render(report, 'text', {lang!r}) if report.first_error else '')"]
+    return Test(f"{var}_lines", code, (var,), _say(words.derivation_not_done))
 
 
 def implement_items(implement: tuple[tuple[str, str], ...], lang: str, first: int = 1) -> list[Question]:

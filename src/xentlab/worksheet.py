@@ -188,7 +188,7 @@ def _fresh(module, kind: str, rng, difficulty: int, seen: set[str], shown: dict[
         params = module.sample(rng, difficulty)
         if identity(kind, params) in seen:
             continue
-        if any(shown.get(tag, kind) != kind for tag in _reveals(kind, params)):
+        if any(tag in shown and (shown[tag] != kind or getattr(module, "ONE_PER_REVEAL", False)) for tag in _reveals(kind, params)):
             continue
         return params
     return None

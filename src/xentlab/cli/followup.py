@@ -113,6 +113,7 @@ def _check_target(directory: Path, force: bool) -> None:
 
 
 OUR_FILES = {f"{stem}.{ext}" for stem in ("worksheet", "answers") for ext in ("md", "tex", "pdf")} | {"key.json"}
+FOLDER_NOISE = {".DS_Store", "Thumbs.db", "desktop.ini"}  # what Finder and Explorer leave in a folder they open
 
 
 def _foreign_file(folder: Path, depth: int) -> Path | None:
@@ -125,7 +126,7 @@ def _foreign_file(folder: Path, depth: int) -> Path | None:
             inner = _foreign_file(entry, depth - 1)
             if inner is not None:
                 return inner
-        elif depth > 1 or not stat.S_ISREG(info.st_mode) or entry.name not in OUR_FILES:
+        elif depth > 1 or not stat.S_ISREG(info.st_mode) or entry.name not in OUR_FILES | FOLDER_NOISE:
             return entry
     return None
 

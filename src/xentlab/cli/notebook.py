@@ -19,7 +19,7 @@ from xentlab.cli._common import LANG_OPTION, cli, say
               help="Loss functions to write in NumPy, checked by xentlab.probe (default: cross-entropy,binary-cross-entropy,"
                    "softmax-cross-entropy; also softmax-cross-entropy:gradient, sse, token-loss, token-loss:perplexity; '' for none).")
 @click.option("--derivations", type=int, default=0, show_default=True, metavar="N",
-              help="Derivations to write line by line (derive-lines items, 0–5), after the worksheet items; each line is checked as `xentlab check --steps` checks it.")
+              help="Derivations to write line by line (derive-lines items, 0–3), after the worksheet items; each line is checked as `xentlab check --steps` checks it.")
 @LANG_OPTION
 @click.option("-o", "--output", "directory", required=True, type=click.Path(file_okay=False, path_type=Path), help="Directory to write into.")
 @click.option("--force", is_flag=True, help="Write into a non-empty directory, replacing the files of the same name.")

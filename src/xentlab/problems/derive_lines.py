@@ -21,6 +21,8 @@ KIND = "derive-lines"
 OPT_IN = True  # not in the default --types
 MOODLE = False  # `xentlab moodle --types derive-lines` is refused: Moodle cannot check a derivation line by line
 WORK_SPACE = 14
+# Two items of one derivation overlap (1→3 is 0→3 without its first step; 0→4 holds 0→3): one per sheet
+ONE_PER_REVEAL = True
 # derivation → (starts, targets) as step indices of the proved derivation
 SPANS = {
     "multiclass": ((0, 1), (3, 4)),

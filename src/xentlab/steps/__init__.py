@@ -11,7 +11,9 @@ Importing this package is light; SymPy is loaded on the first check.
 
 from __future__ import annotations
 
-__all__ = ["check", "render", "document"]
+import re
+
+__all__ = ["check", "render", "document", "check_between", "lost_backslashes"]
 
 
 def check(text: str, *, values: dict | None = None, start: str | None = None, kind: str | None = None,
@@ -34,3 +36,23 @@ def document(report, lang: str = "ja") -> dict:
     from xentlab.steps.report import document as run
 
     return run(report, lang)
+
+
+def check_between(text: str, *, start: str, target: str, steps: int, lang: str = "ja"):
+    """A derivation from `start` to `target` written one step per line (a derive-lines answer), as
+    xentlab.check grades it against a key whose reference has `steps` steps: a verdict with
+    .correct, .score and .feedback. For a notebook's public test: it needs no key."""
+    from xentlab.results import Checked
+    from xentlab.steps.grade import check_between as run
+
+    return Checked(run(start, target, steps, text), lang)
+
+
+# LaTeX typed into a Python string without r: \frac, \beta, \alpha, \vec, \right become control
+# characters, and \times, \theta, \nabla, \neq a tab or a line break before the rest of the word.
+_LOST = re.compile(r"[\a\b\f\v]|\r(?!\n)|\t(?:imes|ext|heta|au|o\b|ilde|op\b|riangle)|\n(?:abla|eq\b|eg\b|ot\b|ewline)")
+
+
+def lost_backslashes(text: str) -> bool:
+    """Did Python eat the backslashes of LaTeX in this string (it was written without r)?"""
+    return isinstance(text, str) and _LOST.search(text) is not None

@@ -10,24 +10,32 @@ TIME_LIMIT = 20.0  # seconds for one derivation (a whole class is graded row by 
 
 
 def check_lines(reference: str, text: str) -> Verdict:
-    """Correct when every line holds and the last reaches the reference's last line; the score
-    counts the lines that hold up to the first wrong one plus those that follow from it, over at
-    least as many lines as the reference has steps. A derivation that takes longer than
+    """The answer against a key's reference derivation (its first line the start, its last the
+    target, one step per line between): see check_between."""
+    lines = [row for row in reference.splitlines() if row.strip()]
+    return check_between(lines[0], lines[-1], len(lines) - 1, text)
+
+
+def check_between(start: str, target: str, steps: int, text: str) -> Verdict:
+    """Correct when every line holds, the last reaches `target`, and the lines show the derivation:
+    at least half of its `steps` (rounded up), and at least two when it has two or more, as lines
+    that apply a named rule, since the question asks for one step per line and two rules in one
+    line are commonly accepted. The score counts
+    the lines that hold up to the first wrong one plus those that follow from it, over at least
+    `steps` lines, and is at most the share of the steps shown. A derivation that takes longer than
     TIME_LIMIT is `invalid` (timeout), so one answer never holds up a class."""
     from xentlab.check import CheckTimeout, time_limit
 
     try:
         with time_limit(TIME_LIMIT):
-            return _check_lines(reference, text)
+            return _check_between(start, target, steps, text)
     except CheckTimeout:
-        return Verdict("invalid", expected=reference.splitlines()[-1], message="timeout", detail={"seconds": TIME_LIMIT})
+        return Verdict("invalid", expected=target, message="timeout", detail={"seconds": TIME_LIMIT})
 
 
-def _check_lines(reference: str, text: str) -> Verdict:
+def _check_between(start: str, target: str, steps: int, text: str) -> Verdict:
     from xentlab.steps.engine import check
 
-    lines = [row for row in reference.splitlines() if row.strip()]
-    start, target = lines[0], lines[-1]
     if not text.strip():
         return Verdict("invalid", expected=target, message="empty")
     report = check(text + "\n" + target, start=start)  # the target last: is it the same as the student's last line?
@@ -40,18 +48,16 @@ def _check_lines(reference: str, text: str) -> Verdict:
     wrong = next((line for line in written if line.relation == "wrong"), None)
     unreadable = next((line for line in written if line.relation == "unreadable"), None)
     credited = sum(line.relation in ("ok", "ok_big_step", "ok_if", "ok_from_wrong") for line in written)
-    score = round(credited / max(len(written), len(lines) - 1), 4)
-    # The item asks for one step per line: fewer lines than the reference's steps, one of them a big
-    # step (the target copied from the question, say), is true, as `check --steps` says, yet leaves
-    # the derivation unwritten, so it is not full marks; the score above counts it as one line. As
-    # many lines as the reference are never held back by a big step the engine merely cannot name.
-    short = len(written) < len(lines) - 1
-    big = next((line for line in written if line.relation == "ok_big_step"), None) if short else None
-    correct = wrong is None and unreadable is None and reached and big is None
+    # Lines that apply a named rule: repeating a line, or the target copied from the question in one
+    # go, shows no derivation (a repeated line names no rule; the target alone is one line).
+    steps_shown = sum(1 for line in written if line.relation in ("ok", "ok_big_step", "ok_if", "ok_from_wrong") and line.rules)
+    enough = steps_shown >= max(min(steps, 2), (steps + 1) // 2)
+    score = round(min(credited / max(len(written), steps), 1.0 if enough else steps_shown / max(steps, 1)), 4)
+    correct = wrong is None and unreadable is None and reached and enough
     first_error = wrong or unreadable
     detail = {"first_error": first_error.n if first_error else None, "reached": reached, "lines": len(written),
               "credited": credited, "unreadable": unreadable is not None and wrong is None,
-              "big_step": big.n if big else None}
+              "steps_shown": steps_shown, "steps": steps}
     codes = tuple(c for c in (wrong.diagnosis if wrong else []) if c != "cited_rule_mismatch")
     return Verdict("correct" if correct else "incorrect", codes, shown, 1.0 if correct else score, "derivation", detail)
 
