@@ -34,6 +34,19 @@ def test_the_target_alone_is_never_full_marks(params):
         assert verdict.status == "incorrect" and verdict.score < 1, verdict
 
 
+@pytest.mark.parametrize("params", [p for p in ALL_PARAMS if p["to"] - p["from"] >= 3], ids=lambda p: json.dumps(p))
+def test_two_steps_to_a_line_in_plain_text_is_full_marks(params):
+    """The policy: a line may combine two steps. Every other line of the reference (and its last),
+    written in plain text, is correct."""
+    from xentlab.printing import to_unicode
+
+    steps = list(MODULE.derivation(params).steps[params["from"] + 1:params["to"] + 1])
+    kept = steps[1::2] + ([steps[-1]] if len(steps) % 2 else [])
+    text = "\n".join(f"{to_unicode(step.lhs)} = {to_unicode(step.expr)}" for step in kept)
+    verdict = check_lines(MODULE.answer(params).value, text)
+    assert verdict.status == "correct" and verdict.score == 1.0, (text, verdict)
+
+
 @pytest.mark.parametrize("params", ALL_PARAMS, ids=[json.dumps(p) for p in ALL_PARAMS])
 def test_every_reference_derivation_checks_as_correct(params):
     MODULE.check_params(params)
