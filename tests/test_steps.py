@@ -353,3 +353,14 @@ def test_lost_backslashes_spots_latex_typed_without_r():
     kept = [r"\frac{1}{2} \times \right) \nabla \neq", "log L = a\r\n= b", "\tlog L = a", "a\n= b", "x\n  = y", ""]
     assert all(lost_backslashes(text) for text in eaten)
     assert not any(lost_backslashes(text) for text in kept)
+
+
+def test_the_tex_report_shows_a_line_as_written_not_simplified():
+    """Substituting seed 000's numbers, a student writes −(1 log 0.33 + 0 log 0.32 + 0 log 0.35); the
+    report's formula must show those terms, not the −log 0.33 they simplify to."""
+    from xentlab import steps
+
+    text = "E = -(t_1 log y_1 + t_2 log y_2 + t_3 log y_3)\n= -(1 log 0.33 + 0 log 0.32 + 0 log 0.35)\n= -log 0.33"
+    tex = steps.render(steps.check(text), "tex", "en")
+    assert r"E = -\left(1 \log 0.33 + 0 \log 0.32 + 0 \log 0.35\right)" in tex
+    assert r"E = - \log 0.33" in tex

@@ -28,7 +28,10 @@ def _decimals(expr):
             q //= 5
         if q == 1 and r.q != 1:
             mapping[r] = numeral(float(r))
-    return expr.xreplace(mapping) if mapping else expr
+    if not mapping:
+        return expr
+    with sp.evaluate(False):  # xreplace rebuilds the tree: evaluating would show −log 0.33 for −(1 log 0.33 + 0 log 0.32)
+        return expr.xreplace(mapping)
 
 
 def term_text(line: LineResult) -> str | None:
