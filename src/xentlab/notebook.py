@@ -6,11 +6,12 @@ Items, in order:
   * the worksheet items exactly as `xentlab worksheet --count N --seed S` draws them (numbers,
     formulas and choices), each checked by xentlab.check against its key.json entry, which lives
     only in a hidden test;
-  * with `derivations`, derive-lines items after them (drawn from the same seed, repeating and
-    giving away nothing of the items before): the student writes the derivation as a string, one
-    line per step; a public test checks it line by line (xentlab.steps, as `xentlab check --steps`
-    does, from the start line the question shows), naming the first wrong line and its mistake,
-    and the hidden test checks it against the key's reference derivation;
+  * with `derivations`, derive-lines items after them (drawn from the same seed, one per
+    derivation, repeating and giving away nothing of the items before): the student writes the
+    derivation as a string, one line per step; a public test grades it from what the question
+    shows (xentlab.steps.check_between: each line as `xentlab check --steps` checks it, the target
+    reached, the steps written out), showing the line-by-line report when a line is wrong, and the
+    hidden test grades it the same way against the key's reference derivation;
   * one exercise per loss in `implement` (a function to write), checked by xentlab.probe: one
     test per family of mistakes, each with the mistake's name as its failure message.
 
