@@ -4,6 +4,7 @@ Verdict, for `check --key` and `grade`. Never raises on what the student typed."
 from __future__ import annotations
 
 from xentlab.model import Verdict
+from xentlab.steps.model import CREDITED
 
 
 TIME_LIMIT = 20.0  # seconds for one derivation (a whole class is graded row by row)
@@ -47,10 +48,10 @@ def _check_between(start: str, target: str, steps: int, text: str) -> Verdict:
     reached = probe.relation in ("ok", "ok_if") and not probe.rules
     wrong = next((line for line in written if line.relation == "wrong"), None)
     unreadable = next((line for line in written if line.relation == "unreadable"), None)
-    credited = sum(line.relation in ("ok", "ok_big_step", "ok_if", "ok_from_wrong") for line in written)
+    credited = sum(line.relation in CREDITED for line in written)
     # Lines that apply a named rule: repeating a line, or the target copied from the question in one
     # go, shows no derivation (a repeated line names no rule; the target alone is one line).
-    steps_shown = sum(1 for line in written if line.relation in ("ok", "ok_big_step", "ok_if", "ok_from_wrong") and line.rules)
+    steps_shown = sum(1 for line in written if line.relation in CREDITED and line.rules)
     enough = steps_shown >= max(min(steps, 2), (steps + 1) // 2)
     score = round(min(credited / max(len(written), steps), 1.0 if enough else steps_shown / max(steps, 1)), 4)
     correct = wrong is None and unreadable is None and reached and enough
